@@ -1,0 +1,15 @@
+"""The test suite: fast hashing, in-memory SQLite unless DATABASE_URL names PostgreSQL."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_ENABLED = True
+LIAISON_PRINT_DEMO_CREDENTIALS = False
+LIAISON_AUDIT_DB_GUARD = False  # fixtures flush tables; tests/core/test_audit.py installs the guard itself

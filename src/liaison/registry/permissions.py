@@ -1,0 +1,97 @@
+"""Who may see and change what in the registry. Every view, API endpoint, export, search and CLI command asks
+these predicates, and every list goes through :func:`organisation_scope`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from liaison.accounts.roles import ALL_SEEING_ROLES, Role
+from liaison.core.permissions import Decision, allow, deny
+from liaison.registry.choices import SharedGroup
+
+ALL_GROUPS = frozenset(SharedGroup.values)
+EDITOR_ROLES = (Role.ADMINISTRATOR, Role.LIAISON_OFFICER)
+
+
+def _is_authenticated(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def sees_everything(user: Any) -> bool:
+    return _is_authenticated(user) and (user.is_superuser or user.has_role(*ALL_SEEING_ROLES))
+
+
+def member_organisation_ids(user: Any) -> frozenset[int]:
+    if not _is_authenticated(user):
+        return frozenset()
+    cached = getattr(user, "_membership_cache", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("organisation_id", flat=True))
+        user._membership_cache = cached
+    return cached
+
+
+def organisation_scope(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
+    """Staff see every organisation; a company representative sees their own and those that share anything."""
+    if not _is_authenticated(user):
+        return queryset.none()
+    if sees_everything(user):
+        return queryset
+    if user.has_role(Role.COMPANY_REPRESENTATIVE):
+        return queryset.filter(Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[]))
+    return queryset.none()
+
+
+def visible_groups(user: Any, organisation: Any) -> frozenset[str]:
+    """The field groups of ``organisation`` that ``user`` may read (names and country come with any of them)."""
+    if sees_everything(user) or organisation.pk in member_organisation_ids(user):
+        return ALL_GROUPS
+    if _is_authenticated(user) and user.has_role(Role.COMPANY_REPRESENTATIVE):
+        return frozenset(organisation.shared_groups) & ALL_GROUPS
+    return frozenset()
+
+
+def can_view_organisation(user: Any, organisation: Any) -> Decision:
+    if visible_groups(user, organisation):
+        return allow()
+    return deny(_("This organisation is not shared with you."))
+
+
+def can_create_organisation(user: Any) -> Decision:
+    if _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
+        return allow()
+    return deny(_("Only the liaison office registers organisations."))
+
+
+def can_edit_organisation(user: Any, organisation: Any) -> Decision:
+    if not _is_authenticated(user):
+        return deny(_("Please log in."))
+    if user.is_superuser or user.has_role(*EDITOR_ROLES):
+        return allow()
+    if user.has_role(Role.COMPANY_REPRESENTATIVE) and organisation.pk in member_organisation_ids(user):
+        return allow()
+    return deny(_("Only the organisation's own representatives and the liaison office edit it."))
+
+
+def can_import(user: Any) -> Decision:
+    return can_create_organisation(user)
+
+
+def can_export(user: Any) -> Decision:
+    if _is_authenticated(user):
+        return allow()
+    return deny(_("Please log in."))
+
+
+def can_manage_personal_data(user: Any, organisation: Any) -> Decision:
+    """GDPR export and erasure of a contact person: the organisation's editors."""
+    return can_edit_organisation(user, organisation)
+
+
+def can_edit_taxonomy(user: Any) -> Decision:
+    if _is_authenticated(user) and user.is_administrator:
+        return allow()
+    return deny(_("Only administrators edit the technology taxonomy."))

@@ -1,0 +1,167 @@
+"""Reads of the registry, always narrowed to what the viewer may see. Absent and forbidden raise the same 404."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from liaison.registry import permissions, search
+from liaison.registry.models import Organisation, Person, Product, TechnologyField
+
+MAX_SEARCH_CANDIDATES = 500
+
+
+@dataclass(frozen=True)
+class OrganisationFilters:
+    q: str = ""
+    country: str = ""
+    technology_field: str = ""  # code; includes the field's descendants
+    role: str = ""
+    certification: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> OrganisationFilters:
+        def get(name: str) -> str:
+            return str(data.get(name) or "").strip()[:200]
+
+        return cls(q=get("q"), country=get("country").upper(), technology_field=get("technology_field"),
+                   role=get("role"), certification=get("certification"))
+
+
+def field_with_descendants(code: str) -> list[int]:
+    rows = list(TechnologyField.objects.values_list("pk", "parent_id", "code"))
+    root = next((pk for pk, _parent, c in rows if c == code), None)
+    if root is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent, _c in rows:
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [root]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters) -> QuerySet[Organisation]:
+    if filters.country:
+        qs = qs.filter(country=filters.country)
+    if filters.technology_field:
+        qs = qs.filter(technology_fields__in=field_with_descendants(filters.technology_field)).distinct()
+    if filters.role:
+        # JSON text match on the quoted value: works alike on SQLite and PostgreSQL.
+        qs = qs.filter(roles__icontains=f'"{filters.role}"')
+    if filters.certification:
+        qs = qs.filter(certifications__standard=filters.certification).distinct()
+    return qs
+
+
+def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
+    """Organisations the viewer may see, filtered; with a query, only matches (rank with :func:`ranked`)."""
+    filters = filters or OrganisationFilters()
+    qs = _apply_filters(Organisation.objects.visible_to(viewer), filters)
+    if filters.q:
+        for key in search.query_keys(filters.q):
+            qs = qs.filter(search_text__contains=" " + key)
+    return qs
+
+
+def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int = 50) -> list[Organisation]:
+    """Search results ranked by name similarity (across scripts and transliterations)."""
+    qs = organisation_list(viewer=viewer, filters=filters)
+    if not filters.q:
+        return list(qs.order_by("legal_name")[:limit])
+    rows = list(qs.values_list("pk", "legal_name", "short_name", "name_de", "name_uk", "name_en")
+                [:MAX_SEARCH_CANDIDATES])
+    order = search.rank(filters.q, [(r[0], list(r[1:])) for r in rows])[:limit]
+    by_pk = Organisation.objects.in_bulk(order)
+    return [by_pk[pk] for pk in order if pk in by_pk]
+
+
+def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
+    try:
+        org = Organisation.objects.visible_to(viewer).prefetch_related(
+            "technology_fields", "certifications",
+            Prefetch("products", queryset=Product.objects.select_related("technology_field")),
+            Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)),
+        ).get(pk=int(pk))
+    except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    return org
+
+
+def organisation_for_edit(*, viewer: Any, pk: Any) -> Organisation:
+    """The organisation if the viewer may edit it; otherwise the same 404 as an absent one."""
+    org = organisation_get(viewer=viewer, pk=pk)
+    if not permissions.can_edit_organisation(viewer, org):
+        raise Http404
+    return org
+
+
+def organisation_card(*, viewer: Any, organisation: Organisation) -> dict[str, Any]:
+    """The organisation as the viewer may read it: the shared field groups only."""
+    groups = permissions.visible_groups(viewer, organisation)
+    card: dict[str, Any] = {
+        "id": organisation.pk, "legal_name": organisation.legal_name, "short_name": organisation.short_name,
+        "country": organisation.country, "visible_groups": sorted(groups),
+    }
+    if "profile" in groups:
+        card.update(
+            name_de=organisation.name_de, name_uk=organisation.name_uk, name_en=organisation.name_en,
+            website=organisation.website, size_class=organisation.size_class, roles=list(organisation.roles),
+            technology_fields=[f.code for f in organisation.technology_fields.all()],
+            description_de=organisation.description_de, description_uk=organisation.description_uk,
+            description_en=organisation.description_en,
+        )
+    if "address" in groups:
+        card.update(street=organisation.street, postal_code=organisation.postal_code, city=organisation.city,
+                    region=organisation.region)
+    if "identifiers" in groups:
+        card.update(edrpou=organisation.edrpou or "", hr_court=organisation.hr_court,
+                    hr_number=organisation.hr_number or "", vat_id=organisation.vat_id or "",
+                    lei=organisation.lei or "")
+    if "certifications" in groups:
+        card["security_clearance"] = organisation.security_clearance
+    if permissions.sees_everything(viewer) or organisation.pk in permissions.member_organisation_ids(viewer):
+        card["shared_groups"] = list(organisation.shared_groups)
+    return card
+
+
+def products_visible(*, viewer: Any, organisation: Organisation) -> list[Product]:
+    if "products" not in permissions.visible_groups(viewer, organisation):
+        return []
+    return list(organisation.products.all())
+
+
+def people_visible(*, viewer: Any, organisation: Organisation) -> list[Person]:
+    if "people" not in permissions.visible_groups(viewer, organisation):
+        return []
+    return [p for p in organisation.people.all() if p.erased_at is None]
+
+
+def certifications_visible(*, viewer: Any, organisation: Organisation) -> list[Any]:
+    if "certifications" not in permissions.visible_groups(viewer, organisation):
+        return []
+    return list(organisation.certifications.all())
+
+
+def technology_field_tree() -> list[tuple[TechnologyField, int]]:
+    """Every field with its depth, in tree order (for select boxes and the taxonomy page)."""
+    fields = list(TechnologyField.objects.all())
+    children: dict[int | None, list[TechnologyField]] = {}
+    for f in fields:
+        children.setdefault(f.parent_id, []).append(f)
+    out: list[tuple[TechnologyField, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for f in children.get(parent, []):
+            out.append((f, depth))
+            walk(f.pk, depth + 1)
+
+    walk(None, 0)
+    return out

@@ -1,0 +1,381 @@
+"""Every write to the registry. Each service validates, checks permission, writes, keeps the search keys
+current and records its audit entry in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.actors import Actor
+from liaison.core.permissions import require
+from liaison.engines.identifiers import (
+    IdentifierError,
+    validate_edrpou,
+    validate_handelsregister,
+    validate_lei,
+    validate_vat,
+)
+from liaison.registry import permissions, search
+from liaison.registry.choices import OrganisationRole, SharedGroup
+from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+
+ORGANISATION_FIELDS = (
+    "legal_name", "short_name", "name_de", "name_uk", "name_en", "country", "street", "postal_code", "city",
+    "region", "website", "size_class", "roles", "security_clearance", "description_de", "description_uk",
+    "description_en", "edrpou", "hr_court", "hr_number", "vat_id", "lei", "shared_groups",
+)
+AUDITED_ORGANISATION_FIELDS = (*ORGANISATION_FIELDS, "technology_fields")
+PERSON_PERSONAL_FIELDS = ("full_name", "email", "phone")
+
+
+@dataclass
+class OrganisationResult:
+    organisation: Organisation
+    possible_duplicates: list[Organisation] = field(default_factory=list)
+
+
+def _check(condition: bool, errors: dict[str, list[str]], name: str, message: str) -> None:
+    if not condition:
+        errors.setdefault(name, []).append(message)
+
+
+def _normalise_identifiers(org: Organisation, errors: dict[str, list[str]]) -> None:
+    for name, validator in (("edrpou", validate_edrpou), ("vat_id", validate_vat), ("lei", validate_lei)):
+        raw = (getattr(org, name) or "").strip()
+        if not raw:
+            setattr(org, name, None)
+            continue
+        try:
+            setattr(org, name, validator(raw))
+        except IdentifierError as exc:
+            errors.setdefault(name, []).append(str(exc))
+    court, number = (org.hr_court or "").strip(), (org.hr_number or "").strip()
+    if court or number:
+        try:
+            org.hr_court, org.hr_number = validate_handelsregister(court, number)
+        except IdentifierError as exc:
+            errors.setdefault("hr_number", []).append(str(exc))
+    else:
+        org.hr_court, org.hr_number = "", None
+
+
+def _identifier_conflicts(org: Organisation, errors: dict[str, list[str]]) -> None:
+    """Refuse an identifier that another organisation holds, naming it."""
+    others = Organisation.objects.exclude(pk=org.pk)
+    for name, label in (("edrpou", "EDRPOU"), ("vat_id", _("VAT number")), ("lei", "LEI")):
+        value = getattr(org, name)
+        holder = others.filter(**{name: value}).first() if value else None
+        if holder is not None:
+            errors.setdefault(name, []).append(
+                _("%(label)s %(value)s is already registered for “%(holder)s”.")
+                % {"label": label, "value": value, "holder": holder.legal_name}
+            )
+    if org.hr_number:
+        holder = others.filter(hr_court=org.hr_court, hr_number=org.hr_number).first()
+        if holder is not None:
+            errors.setdefault("hr_number", []).append(
+                _("%(court)s %(number)s is already registered for “%(holder)s”.")
+                % {"court": org.hr_court, "number": org.hr_number, "holder": holder.legal_name}
+            )
+
+
+def _validate_organisation(org: Organisation) -> None:
+    errors: dict[str, list[str]] = {}
+    _normalise_identifiers(org, errors)
+    bad_roles = [r for r in org.roles or [] if r not in OrganisationRole.values]
+    _check(not bad_roles, errors, "roles", _("Unknown role: %(v)s") % {"v": ", ".join(map(str, bad_roles))})
+    bad_groups = [g for g in org.shared_groups or [] if g not in SharedGroup.values]
+    _check(not bad_groups, errors, "shared_groups", _("Unknown group: %(v)s") % {"v": ", ".join(bad_groups)})
+    _identifier_conflicts(org, errors)
+    try:
+        org.full_clean(exclude=["edrpou", "vat_id", "lei", "hr_court", "hr_number", "roles", "shared_groups"],
+                       validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refresh_keys(org: Organisation) -> None:
+    org.search_text = search.document(
+        [org.legal_name, org.short_name, org.name_de, org.name_uk, org.name_en, org.city, org.region]
+    )
+    org.name_key = search.name_key(org.short_name or org.legal_name)[:300]
+
+
+def find_possible_duplicates(org: Organisation, *, limit: int = 5) -> list[Organisation]:
+    """Organisations whose names sound alike across scripts ("Укроборонпром" / "Ukroboronprom")."""
+    keys = [k for k in {search.name_key(org.legal_name), search.name_key(org.short_name)} if k]
+    if not keys:
+        return []
+    first_words = {k.split()[0] for k in keys}
+    candidates = Organisation.objects.exclude(pk=org.pk)
+    found: list[Organisation] = []
+    for word in first_words:
+        prefix = word[: max(3, len(word) - 2)]
+        for other in candidates.filter(search_text__contains=" " + prefix).only(
+            "pk", "legal_name", "short_name", "name_key"
+        )[:200]:
+            other_keys = {search.name_key(other.legal_name), other.name_key}
+            if any(search.similar(a, b) >= 88 for a in keys for b in other_keys if b):
+                found.append(other)
+    unique = {o.pk: o for o in found}
+    return list(unique.values())[:limit]
+
+
+def _apply(org: Organisation, data: Mapping[str, Any]) -> list[int] | None:
+    unknown = set(data) - set(ORGANISATION_FIELDS) - {"technology_fields"}
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    for name in ORGANISATION_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(org, name, value if value is not None or name in ("edrpou", "vat_id", "lei", "hr_number")
+                    else "")
+    if "technology_fields" not in data:
+        return None
+    codes_or_ids = list(data["technology_fields"] or [])
+    ids = [v.pk if isinstance(v, TechnologyField) else v for v in codes_or_ids]
+    by_code = dict(TechnologyField.objects.filter(code__in=[i for i in ids if isinstance(i, str)])
+                   .values_list("code", "pk"))
+    resolved = [by_code.get(i, -1) if isinstance(i, str) else int(i) for i in ids]
+    missing = [str(v) for v, r in zip(ids, resolved, strict=True) if r == -1]
+    if missing:
+        raise ValidationError({"technology_fields": [_("Unknown technology field: %(v)s") % {
+            "v": ", ".join(missing)}]})
+    return resolved
+
+
+def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> OrganisationResult:
+    """Register an organisation. Refuses a duplicate identifier; flags names that sound alike."""
+    require(permissions.can_create_organisation(actor.user) if actor.user else permissions.allow())
+    org = Organisation()
+    field_ids = _apply(org, data)
+    _validate_organisation(org)
+    _refresh_keys(org)
+    with transaction.atomic():
+        org.save()
+        if field_ids is not None:
+            org.technology_fields.set(field_ids)
+        duplicates = find_possible_duplicates(org)
+        if duplicates:
+            org.possible_duplicates.set(duplicates)
+        audit.record_change(actor=actor, action="organisation.created", instance=org, before=None,
+                            after=audit.snapshot(org, AUDITED_ORGANISATION_FIELDS))
+    return OrganisationResult(org, duplicates)
+
+
+def organisation_update(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any]) -> OrganisationResult:
+    """Change an organisation; an update that changes nothing writes nothing (imports stay idempotent)."""
+    require(permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow())
+    before = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
+    org = Organisation.objects.get(pk=organisation.pk)
+    field_ids = _apply(org, data)
+    _validate_organisation(org)
+    _refresh_keys(org)
+    after = {**audit.snapshot(org, ORGANISATION_FIELDS),
+             "technology_fields": sorted(field_ids) if field_ids is not None else before["technology_fields"]}
+    if after == before:
+        return OrganisationResult(org, [])
+    with transaction.atomic():
+        org.save()
+        if field_ids is not None:
+            org.technology_fields.set(field_ids)
+        changed = sorted(k for k in after if after[k] != before.get(k))
+        audit.record_change(actor=actor, action="organisation.updated", instance=org,
+                            before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+    return OrganisationResult(org, [])
+
+
+def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
+    require(permissions.can_create_organisation(actor.user) if actor.user else permissions.allow())
+    with transaction.atomic():
+        snapshot = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
+        audit.record_change(actor=actor, action="organisation.deleted", instance=organisation, before=snapshot,
+                            after=None)
+        organisation.delete()
+
+
+PRODUCT_FIELDS = (
+    "name_en", "name_de", "name_uk", "description_en", "description_de", "description_uk", "technology_field_id",
+    "trl", "category", "combat_proven", "annual_capacity", "capacity_unit",
+)
+
+
+def _save_child(*, actor: Actor, instance: Any, data: Mapping[str, Any], fields: tuple[str, ...],
+                action: str, exclude: list[str] | None = None) -> Any:
+    require(permissions.can_edit_organisation(actor.user, instance.organisation) if actor.user
+            else permissions.allow())
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    creating = instance.pk is None
+    before = None if creating else audit.snapshot(instance, fields)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=exclude or [])
+    after = audit.snapshot(instance, fields)
+    if after == before:
+        return instance
+    with transaction.atomic():
+        instance.save()
+        audit.record_change(actor=actor, action=f"{action}.{'created' if creating else 'updated'}",
+                            instance=instance, before=before, after=after)
+    return instance
+
+
+def product_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
+                 product: Product | None = None) -> Product:
+    """Create (no ``product``) or update a product of ``organisation``."""
+    instance = product or Product(organisation=organisation)
+    if not (data.get("name_en") or data.get("name_de") or data.get("name_uk")) and instance.pk is None:
+        raise ValidationError({"name_en": [_("A product needs a name in at least one language.")]})
+    return _save_child(actor=actor, instance=instance, data=data, fields=PRODUCT_FIELDS, action="product")
+
+
+def product_delete(*, actor: Actor, product: Product) -> None:
+    require(permissions.can_edit_organisation(actor.user, product.organisation) if actor.user
+            else permissions.allow())
+    with transaction.atomic():
+        audit.record_change(actor=actor, action="product.deleted", instance=product,
+                            before=audit.snapshot(product, PRODUCT_FIELDS), after=None)
+        product.delete()
+
+
+CERTIFICATION_FIELDS = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
+
+
+def certification_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
+                       certification: Certification | None = None) -> Certification:
+    instance = certification or Certification(organisation=organisation)
+    valid_from, valid_until = data.get("valid_from"), data.get("valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": [_("The end of validity lies before its start.")]})
+    return _save_child(actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS,
+                       action="certification")
+
+
+def certification_delete(*, actor: Actor, certification: Certification) -> None:
+    require(permissions.can_edit_organisation(actor.user, certification.organisation) if actor.user
+            else permissions.allow())
+    with transaction.atomic():
+        audit.record_change(actor=actor, action="certification.deleted", instance=certification,
+                            before=audit.snapshot(certification, CERTIFICATION_FIELDS), after=None)
+        certification.delete()
+
+
+PERSON_FIELDS = ("full_name", "function", "languages", "email", "phone")
+
+
+def _person_audit_split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Personal values go to the unchained ``personal`` column; the chain sees only which fields changed."""
+    public = {k: v for k, v in data.items() if k not in PERSON_PERSONAL_FIELDS}
+    personal = {k: v for k, v in data.items() if k in PERSON_PERSONAL_FIELDS}
+    return public, personal
+
+
+def person_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
+                person: Person | None = None) -> Person:
+    """Create or update a contact person. Names, e-mail and phone stay out of the hash chain."""
+    require(permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow())
+    unknown = set(data) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
+    instance = person or Person(organisation=organisation)
+    if instance.erased_at:
+        raise ValidationError({"full_name": [_("This person's data was erased and cannot be edited.")]})
+    creating = instance.pk is None
+    before = None if creating else audit.snapshot(instance, PERSON_FIELDS)
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=["search_text"])
+    after = audit.snapshot(instance, PERSON_FIELDS)
+    if after == before:
+        return instance
+    instance.search_text = search.document([instance.full_name])
+    changed = sorted(k for k in after if before is None or after[k] != before.get(k))
+    public_after, personal_after = _person_audit_split({k: after[k] for k in changed})
+    with transaction.atomic():
+        instance.save()
+        audit.record_change(
+            actor=actor, action=f"person.{'created' if creating else 'updated'}", instance=instance,
+            before={"changed": changed} if before else None,
+            after={**public_after, "organisation": organisation.pk, "changed": changed},
+            personal=personal_after,
+        )
+    return instance
+
+
+def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
+    """Everything stored about a person (GDPR Art. 15), including audit entries that name them."""
+    from liaison.core.models import AuditEntry
+
+    require(permissions.can_manage_personal_data(actor.user, person.organisation) if actor.user
+            else permissions.allow())
+    entries = AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk))
+    with transaction.atomic():
+        audit.record_change(actor=actor, action="person.exported", instance=person, before=None,
+                            after={"organisation": person.organisation_id})
+    return {
+        "person": audit.snapshot(person, (*PERSON_FIELDS, "organisation_id", "created_at", "updated_at")),
+        "organisation": person.organisation.legal_name,
+        "history": [
+            {"time": e.timestamp.isoformat(), "action": e.action, "data": e.personal or {}} for e in entries
+        ],
+    }
+
+
+def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
+    """Erase a person (GDPR Art. 17): blank the record and the personal columns of its audit entries.
+    The hash chain is unaffected because personal data never entered it."""
+    from liaison.core.models import AuditEntry
+
+    require(permissions.can_manage_personal_data(actor.user, person.organisation) if actor.user
+            else permissions.allow())
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for the erasure (e.g. the request reference).")]})
+    with transaction.atomic():
+        person.full_name = _("[erased]")
+        person.function, person.email, person.phone, person.languages = "", "", "", []
+        person.search_text = ""
+        person.erased_at = timezone.now()
+        person.save()
+        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(personal=None)
+        audit.record_change(actor=actor, action="person.erased", instance=person, before=None,
+                            after={"erased": True}, message=reason.strip()[:500])
+
+
+TAXONOMY_FIELDS = ("code", "parent_id", "label_en", "label_de", "label_uk", "position")
+
+
+def technology_field_save(*, actor: Actor, data: Mapping[str, Any],
+                          technology_field: TechnologyField | None = None) -> TechnologyField:
+    """Administrators edit the taxonomy; a field cannot become its own ancestor."""
+    require(permissions.can_edit_taxonomy(actor.user) if actor.user else permissions.allow())
+    instance = technology_field or TechnologyField()
+    parent_id = data.get("parent_id")
+    ancestor = TechnologyField.objects.filter(pk=parent_id).first() if parent_id else None
+    while ancestor is not None and instance.pk is not None:
+        if ancestor.pk == instance.pk:
+            raise ValidationError({"parent": [_("A field cannot be placed below itself.")]})
+        ancestor = ancestor.parent
+    creating = instance.pk is None
+    before = None if creating else audit.snapshot(instance, TAXONOMY_FIELDS)
+    for name, value in data.items():
+        if name not in TAXONOMY_FIELDS:
+            raise ValidationError({name: [_("Unknown field.")]})
+        setattr(instance, name, value)
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        audit.record_change(actor=actor, action=f"technology_field.{'created' if creating else 'updated'}",
+                            instance=instance, before=before, after=audit.snapshot(instance, TAXONOMY_FIELDS))
+    return instance
