@@ -1,0 +1,71 @@
+"""Shared fixtures: one user per role, organisations owned by different companies, and a verified login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from liaison.core.actors import Actor
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+
+ROLES = ["administrator", "liaison_officer", "ministry_official", "company_representative",
+         "compliance_officer", "auditor"]
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def org_a(db: Any) -> Any:
+    """Company A: a German company sharing only its profile."""
+    return OrganisationFactory(legal_name="Alpha Wehrtechnik GmbH", short_name="Alpha", country="DE")
+
+
+@pytest.fixture
+def org_b(db: Any) -> Any:
+    """Company B: a Ukrainian company that shares nothing with other companies."""
+    return OrganisationFactory(ukrainian=True, private=True, legal_name="ТОВ «Бета Дрони»", short_name="Бета")
+
+
+@pytest.fixture
+def users(db: Any, org_a: Any) -> dict[str, Any]:
+    """One user per role; the company representative belongs to company A."""
+    made = {role: UserFactory(username=role, roles=[role]) for role in ROLES}
+    made["company_representative"].memberships.create(organisation=org_a)
+    made["nobody"] = UserFactory(username="nobody", roles=[])
+    return made
+
+
+@pytest.fixture
+def rep_b(db: Any, org_b: Any) -> Any:
+    """A representative of company B (the 'other company' for A's representative)."""
+    return UserFactory(username="rep_b", roles=["company_representative"], organisations=[org_b])
+
+
+def login(client: Client, user: Any) -> Client:
+    """Log in and, for staff roles, pass the second factor (a confirmed TOTP device, verified session)."""
+    client.force_login(user)
+    if user.is_staff_role:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db: Any) -> Any:
+    def make(user: Any) -> Client:
+        return login(Client(), user)
+
+    return make
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("tests")
