@@ -47,13 +47,17 @@ MATCHABLE_SCHEMATA: dict[str, Kind] = {
 # Valid FollowTheMoney schemata without a screenable name (sanctions, addresses, relations ...): a
 # watchlist export contains them, the loader skips them instead of rejecting the file.
 OTHER_SCHEMATA = frozenset(
-    "Address Article Assessment Associate Asset Audio BankAccount Call Contract ContractAward CourtCase "
-    "CourtCaseParty CryptoWallet Debt Directorship Document Email Employment Event Family Folder HyperText "
-    "Identification Image Interest Interval LegalEntityLink License Membership Mention Message Note "
-    "Occupancy Ownership Package Page Pages Passport Payment PlainText Position Project ProjectParticipant "
-    "RealEstate Representation Sanction Security Succession Table TaxRoll Thing Trip UnknownLink Value "
-    "Vehicle Video Workbook Analyzable EconomicActivity Risk".split()
-)
+    (
+        "Address", "Article", "Assessment", "Associate", "Asset", "Audio", "BankAccount", "Call",
+        "Contract", "ContractAward", "CourtCase", "CourtCaseParty", "CryptoWallet", "Debt",
+        "Directorship", "Document", "Email", "Employment", "Event", "Family", "Folder", "HyperText",
+        "Identification", "Image", "Interest", "Interval", "LegalEntityLink", "License", "Membership",
+        "Mention", "Message", "Note", "Occupancy", "Ownership", "Package", "Page", "Pages", "Passport",
+        "Payment", "PlainText", "Position", "Project", "ProjectParticipant", "RealEstate",
+        "Representation", "Sanction", "Security", "Succession", "Table", "TaxRoll", "Thing", "Trip",
+        "UnknownLink", "Value", "Vehicle", "Video", "Workbook", "Analyzable", "EconomicActivity", "Risk",
+    )
+)  # fmt: skip
 
 QUERY_SCHEMATA = ("Person", "Company", "Organization", "LegalEntity")
 

@@ -1,0 +1,120 @@
+"""Secondary evidence: birth dates, countries and registration numbers.
+
+Why separate from the name score: the name says "could be"; these facts say "is" or "is not".  The same
+name with a birth year five years apart is a namesake, not a hit, so a clear conflict must push a perfect
+name below any sensible threshold, while agreement only nudges the score up.  An equal registration
+number is as strong as evidence gets, regardless of how the name is spelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+# Score adjustments (added to the name score, then clipped to [0, 1]).
+BIRTH_DATE_EQUAL = 0.05
+BIRTH_YEAR_EQUAL = 0.03
+BIRTH_SAME_YEAR_OTHER_DAY = -0.12
+BIRTH_YEAR_NEIGHBOUR = -0.15
+BIRTH_DATE_CONFLICT = -0.4
+COUNTRY_EQUAL = 0.02
+COUNTRY_CONFLICT = -0.1
+REGISTRATION_EQUAL_FLOOR = 0.95
+REGISTRATION_CONFLICT = -0.15
+
+COUNTRY_NAMES: dict[str, str] = {
+    "ukraine": "ua", "україна": "ua", "украина": "ua", "ukraina": "ua", "russia": "ru", "россия": "ru",
+    "росія": "ru", "russian federation": "ru", "russland": "ru", "germany": "de", "deutschland": "de",
+    "німеччина": "de", "belarus": "by", "беларусь": "by", "білорусь": "by", "poland": "pl", "polen": "pl",
+    "kazakhstan": "kz", "moldova": "md", "georgia": "ge", "iran": "ir", "china": "cn", "turkey": "tr",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How much the facts move the name score, the floor they impose, and why."""
+
+    delta: float
+    floor: float
+    reasons: tuple[str, ...]
+
+
+def normalize_date(value: str) -> str | None:
+    """Return an ISO date prefix (YYYY, YYYY-MM or YYYY-MM-DD) or None if the value is no date."""
+    value = value.strip()[:10]
+    return value if DATE_PATTERN.match(value) else None
+
+
+def normalize_country(value: str) -> str:
+    """Lower-case ISO code; a few spelled-out names of the countries that matter here are accepted."""
+    value = value.strip().lower()
+    return COUNTRY_NAMES.get(value, value)
+
+
+def normalize_registration(value: str) -> str:
+    """Registration numbers compare without spaces, dashes or case ("HRB 123" = "hrb-123")."""
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def _date_relation(left: str, right: str) -> tuple[int, float, str]:
+    """Rank, adjustment and wording of how two (possibly partial) dates relate; higher rank is closer."""
+    if left == right and len(left) == 10:
+        return 4, BIRTH_DATE_EQUAL, f"birth date equal ({left})"
+    if left[:4] == right[:4]:
+        shorter = min(len(left), len(right))
+        if left[:shorter] == right[:shorter]:
+            return 3, BIRTH_YEAR_EQUAL, f"birth year equal ({left[:4]})"
+        return (
+            2,
+            BIRTH_SAME_YEAR_OTHER_DAY,
+            f"birth date differs in the same year (listed {right}, query {left})",
+        )
+    if abs(int(left[:4]) - int(right[:4])) == 1:
+        return 1, BIRTH_YEAR_NEIGHBOUR, f"birth year differs by one (listed {right}, query {left})"
+    return (
+        0,
+        BIRTH_DATE_CONFLICT,
+        f"birth date differs (listed {right}, query {left}): probably a different person",
+    )
+
+
+def _birth_evidence(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str] | None:
+    if not query or not listed:
+        return None
+    best = max(_date_relation(q, listed_date) for q in query for listed_date in listed)
+    return best[1], best[2]
+
+
+def _country_evidence(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str] | None:
+    if not query or not listed:
+        return None
+    common = sorted(set(query) & set(listed))
+    if common:
+        return COUNTRY_EQUAL, f"country equal ({', '.join(common)})"
+    return COUNTRY_CONFLICT, f"country differs (listed {', '.join(listed)}, query {', '.join(query)})"
+
+
+def weigh(
+    birth: tuple[Sequence[str], Sequence[str]],
+    countries: tuple[Sequence[str], Sequence[str]],
+    registrations: tuple[Sequence[str], Sequence[str]],
+) -> Evidence:
+    """Combine the facts; each pair is (query values, listed values), already normalised."""
+    delta, floor, reasons = 0.0, 0.0, []
+    for found in (_birth_evidence(*birth), _country_evidence(*countries)):
+        if found is not None:
+            delta += found[0]
+            reasons.append(found[1])
+    query_numbers, listed_numbers = registrations
+    if query_numbers and listed_numbers:
+        common = sorted(set(query_numbers) & set(listed_numbers))
+        if common:
+            floor = REGISTRATION_EQUAL_FLOOR
+            reasons.append(f"registration number equal ({', '.join(common)})")
+        else:
+            delta += REGISTRATION_CONFLICT
+            reasons.append(f"registration number differs (listed {', '.join(listed_numbers)})")
+    return Evidence(delta, floor, tuple(reasons))

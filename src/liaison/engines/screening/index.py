@@ -1,0 +1,307 @@
+"""The screening index: compact blocking postings over phonetic name keys, then careful scoring.
+
+Why this design: a million watchlist entities as Python objects would need several gigabytes, and scoring
+every entity per query would take seconds.  So the index keeps only what scoring needs -- the names as
+strings, entity ids, a packed string of facts, and one numpy array of postings (token → name ids, in CSR
+layout) -- and answers a query in two steps:
+
+1. *Blocking*: each query word's canonical key (transliteration-free, given-name forms merged) and its
+   vocabulary neighbours within one or two edits (typos) select names sharing that word; names are ranked by
+   the summed rarity (idf) of what they share.  Very frequent words are skipped when rarer ones exist.
+2. *Scoring*: the best :data:`MAX_CANDIDATES` names get the full token alignment and evidence scoring of
+   :mod:`~liaison.engines.screening.scoring` and :mod:`~liaison.engines.screening.evidence`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from liaison.engines.screening.evidence import (
+    normalize_country,
+    normalize_date,
+    normalize_registration,
+    weigh,
+)
+from liaison.engines.screening.loaders import Source, iter_source
+from liaison.engines.screening.model import MATCHABLE_SCHEMATA, Entity, Kind, Match, Query, kinds_compatible
+from liaison.engines.screening.names import Token, blocking_keys, tokenize
+from liaison.engines.screening.scoring import score_joined, score_names
+
+DEFAULT_THRESHOLD = 0.8
+"""Recommended production threshold; see docs/benchmarks/screening.md for the evaluation behind it."""
+DEFAULT_LIMIT = 5
+MAX_CANDIDATES = 60
+RARE_ENOUGH = 3000  # once this many postings are gathered, words more frequent than FREQUENT are skipped
+FREQUENT = 5000
+JOINED_MIN = 0.9  # "Ukr Oboron Prom" written as one word counts only when nearly identical
+_FACT_SEP, _VALUE_SEP = "|", ";"
+_EMPTY = sys.intern("")
+
+UIntArray = npt.NDArray[np.uint32]
+# For each query kind, which entity kind codes (array positions) it may match.
+_ALLOWED = {
+    query: np.array(
+        [code in set(Kind) and kinds_compatible(query, Kind(code)) for code in range(max(Kind) + 1)]
+    )
+    for query in Kind
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    dates: tuple[str, ...]
+    countries: tuple[str, ...]
+    numbers: tuple[str, ...]
+
+
+def _pack_facts(entity: Entity) -> str:
+    """Facts of one entity as one short string: far smaller than three tuples per entity."""
+    if not (entity.birth_dates or entity.countries or entity.registration_numbers):
+        return _EMPTY
+    parts = (entity.birth_dates, entity.countries, entity.registration_numbers)
+    return _FACT_SEP.join(_VALUE_SEP.join(part) for part in parts)
+
+
+def _unpack_facts(packed: str) -> _Facts:
+    if not packed:
+        return _Facts((), (), ())
+    dates, countries, numbers = (
+        tuple(filter(None, part.split(_VALUE_SEP))) for part in packed.split(_FACT_SEP)
+    )
+    return _Facts(dates, countries, numbers)
+
+
+class _Builder:
+    """Accumulates entities into flat arrays; turned into an immutable :class:`Index` by ``finish``."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.kinds = bytearray()
+        self.schemas = bytearray()
+        self.list_of = array("H")
+        self.facts: list[str] = []
+        self.names: list[str] = []
+        self.name_entity = array("I")
+        self.vocab: dict[str, int] = {}
+        self.post_token = array("I")
+        self.post_name = array("I")
+        self.schema_codes: dict[str, int] = {}
+        self.list_codes: dict[tuple[str, str], int] = {}
+
+    def _code(self, table: dict[str, int] | dict[tuple[str, str], int], value: object) -> int:
+        return table.setdefault(value, len(table))  # type: ignore[arg-type]
+
+    def _post(self, key: str, name_id: int) -> None:
+        token = self.vocab.setdefault(key, len(self.vocab))
+        self.post_token.append(token)
+        self.post_name.append(name_id)
+
+    def add(self, entity: Entity) -> None:
+        entity_id = len(self.ids)
+        kind = MATCHABLE_SCHEMATA[entity.schema]
+        self.ids.append(entity.id)
+        self.kinds.append(kind)
+        self.schemas.append(self._code(self.schema_codes, entity.schema))
+        self.list_of.append(self._code(self.list_codes, (entity.list_name, entity.list_version)))
+        self.facts.append(_pack_facts(entity))
+        first_name = len(self.names)
+        for name in entity.names:
+            name_id = len(self.names)
+            self.names.append(name)
+            self.name_entity.append(entity_id)
+            for key in set(blocking_keys(name, kind)):
+                self._post(key, name_id)
+        for number in entity.registration_numbers:
+            self._post("#" + number, first_name)
+
+    def finish(self) -> Index:
+        tokens = np.frombuffer(self.post_token, dtype=np.uint32)
+        names = np.frombuffer(self.post_name, dtype=np.uint32)
+        order = np.argsort(tokens, kind="stable")
+        offsets = np.zeros(len(self.vocab) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tokens, minlength=len(self.vocab)), out=offsets[1:])
+        return Index(self, names[order].copy(), offsets)
+
+
+class Index:
+    """Screening index over one or many watchlists; build with :meth:`build` or :meth:`from_sources`."""
+
+    def __init__(self, built: _Builder, postings: UIntArray, offsets: npt.NDArray[np.int64]) -> None:
+        self._ids = built.ids
+        self._schemas = {code: schema for schema, code in built.schema_codes.items()}
+        self._lists = {code: pair for pair, code in built.list_codes.items()}
+        self._entity_schema = bytes(built.schemas)
+        self._entity_list = built.list_of
+        self._facts = built.facts
+        self._names = built.names
+        self._name_entity = np.frombuffer(built.name_entity, dtype=np.uint32)
+        self._name_kind = np.frombuffer(bytes(built.kinds), dtype=np.uint8)[self._name_entity]
+        self._vocab = built.vocab
+        self._postings = postings
+        self._offsets = offsets
+        self._idf = np.log((len(built.names) + 1) / (np.diff(offsets) + 1.0)) + 1.0
+        words = [key for key in built.vocab if not key.startswith("#")]
+        self._sorted = sorted(words)
+        self._reversed = sorted(key[::-1] for key in words)
+        self._neighbours: dict[str, tuple[tuple[int, float], ...]] = {}
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity]) -> Index:
+        """Index entities from any iterable (a list, or loader generators chained for several lists)."""
+        builder = _Builder()
+        for entity in entities:
+            builder.add(entity)
+        return builder.finish()
+
+    @classmethod
+    def from_sources(cls, sources: Sequence[Source], *, progress: bool = False) -> Index:
+        """Stream watchlist files straight into an index; any bad line raises before an index exists."""
+        builder = _Builder()
+        for source in sources:
+            for entity in iter_source(source, progress=progress):
+                builder.add(entity)
+        return builder.finish()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @property
+    def lists(self) -> list[tuple[str, str]]:
+        """(name, version) of every list in the index, in load order."""
+        return [self._lists[code] for code in sorted(self._lists)]
+
+    def _slice_neighbours(self, key: str, ordered: list[str], reverse: bool) -> list[tuple[str, float]]:
+        probe = key[::-1] if reverse else key
+        for size in (3, 4, 5):
+            lo = bisect_left(ordered, probe[:size])
+            hi = bisect_left(ordered, probe[:size] + "\x7f")
+            if hi - lo <= 4000:
+                break
+        limit = 1 if len(key) < 8 else 2
+        found = process.extract(probe, ordered[lo:hi], scorer=OSA.distance, score_cutoff=limit, limit=None)
+        return [(word[::-1] if reverse else word, 1.0 - dist / len(key)) for word, dist, _ in found]
+
+    def _token_ids(self, key: str) -> tuple[tuple[int, float], ...]:
+        """Vocabulary entries for a query word: itself, and for longer words its one- or two-edit typos."""
+        cached = self._neighbours.get(key)
+        if cached is not None:
+            return cached
+        found: dict[int, float] = {}
+        if key in self._vocab:
+            found[self._vocab[key]] = 1.0
+        if len(key) >= 4 and not key.startswith("#"):
+            for reverse, ordered in ((False, self._sorted), (True, self._reversed)):
+                for word, similarity in self._slice_neighbours(key, ordered, reverse):
+                    token = self._vocab[word]
+                    found[token] = max(found.get(token, 0.0), similarity)
+        result = tuple(found.items())
+        if len(self._neighbours) > 200_000:
+            self._neighbours.clear()
+        self._neighbours[key] = result
+        return result
+
+    def _blocks(self, keys: Iterable[str]) -> list[tuple[int, float]]:
+        """(token, weight) blocks for the query, rarest first, frequent words dropped when others exist."""
+        blocks = [(token, similarity) for key in set(keys) for token, similarity in self._token_ids(key)]
+        blocks.sort(key=lambda block: self._offsets[block[0] + 1] - self._offsets[block[0]])
+        chosen: list[tuple[int, float]] = []
+        gathered = 0
+        for token, similarity in blocks:
+            size = int(self._offsets[token + 1] - self._offsets[token])
+            if chosen and gathered >= RARE_ENOUGH and size > FREQUENT:
+                break
+            chosen.append((token, similarity * float(self._idf[token])))
+            gathered += size
+        return chosen
+
+    def _candidates(self, keys: list[str], kind: Kind) -> UIntArray:
+        """Name ids sharing the most (rarity-weighted) words with the query, of a compatible schema."""
+        blocks = self._blocks(keys)
+        if not blocks:
+            return np.zeros(0, dtype=np.uint32)
+        slices = [self._postings[self._offsets[token] : self._offsets[token + 1]] for token, _ in blocks]
+        ids = np.concatenate(slices)
+        weights = np.repeat([weight for _, weight in blocks], [len(part) for part in slices])
+        unique, inverse = np.unique(ids, return_inverse=True)
+        totals = np.bincount(inverse, weights=weights)
+        keep = _ALLOWED[kind][self._name_kind[unique]]
+        unique, totals = unique[keep], totals[keep]
+        if len(unique) > MAX_CANDIDATES:
+            best = np.argpartition(-totals, MAX_CANDIDATES)[:MAX_CANDIDATES]
+            unique = unique[best]
+        result: UIntArray = unique
+        return result
+
+    def _score_name(
+        self, query: Sequence[tuple[Token, ...]], name_id: int, kind: Kind
+    ) -> tuple[float, list[str]]:
+        listed = tokenize(self._names[name_id], kind)
+        best_score, best_reasons = 0.0, [""]
+        for tokens in query:
+            named = score_names(tokens, listed)
+            if named.score > best_score:
+                best_score, best_reasons = named.score, list(named.reasons)
+            joined = score_joined(tokens, listed)
+            if joined >= JOINED_MIN and joined > best_score and len(tokens) != len(listed):
+                best_score, best_reasons = joined, [f"name equal when written as one word ({joined:.2f})"]
+        return best_score, best_reasons
+
+    def _match(self, query: Query, query_tokens: Sequence[tuple[Token, ...]], name_id: int) -> Match:
+        entity = int(self._name_entity[name_id])
+        schema = self._schemas[self._entity_schema[entity]]
+        name_score, reasons = self._score_name(query_tokens, name_id, MATCHABLE_SCHEMATA[schema])
+        facts = _unpack_facts(self._facts[entity])
+        evidence = weigh(
+            (query.birth_dates, facts.dates),
+            (query.countries, facts.countries),
+            (query.registration_numbers, facts.numbers),
+        )
+        score = min(1.0, max(0.0, name_score + evidence.delta, evidence.floor))
+        reasons = [reason for reason in reasons if reason] + list(evidence.reasons)
+        list_name, version = self._lists[self._entity_list[entity]]
+        return Match(
+            query.id, self._ids[entity], score, self._names[name_id], "; ".join(reasons), list_name, version,
+            schema, tuple(reasons),
+        )  # fmt: skip
+
+    def screen(
+        self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+    ) -> list[Match]:
+        """Best hits for ``query`` with score ≥ ``threshold``, at most ``limit``, best first."""
+        query = normalize_query(query)
+        kind = MATCHABLE_SCHEMATA[query.schema]
+        query_tokens = [tokens for name in query.names if (tokens := tokenize(name, kind))]
+        keys = [token.canon for tokens in query_tokens for token in tokens]
+        keys += ["#" + number for number in query.registration_numbers]
+        best: dict[str, Match] = {}
+        for name_id in self._candidates(keys, kind).tolist():
+            match = self._match(query, query_tokens, name_id)
+            if match.score >= threshold and match.score > getattr(best.get(match.entity_id), "score", -1.0):
+                best[match.entity_id] = match
+        ranked = sorted(best.values(), key=lambda match: (-match.score, match.entity_id))
+        return ranked[:limit]
+
+
+def normalize_query(query: Query) -> Query:
+    """Normalise the query's facts the way the loaders normalise the watchlist's."""
+    dates = tuple(date for value in query.birth_dates if (date := normalize_date(value)))
+    countries = tuple(normalize_country(value) for value in query.countries if value.strip())
+    numbers = tuple(
+        number for value in query.registration_numbers if (number := normalize_registration(value))
+    )
+    return Query(query.id, query.schema, query.names, dates, countries, numbers)
+
+
+def idf_floor(names: int) -> float:
+    """Smallest idf weight a word can have in an index of ``names`` names (documented for tuning)."""
+    return math.log((names + 1) / (names + 1.0)) + 1.0
