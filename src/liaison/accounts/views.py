@@ -63,7 +63,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             user=user  # type: ignore[arg-type]
         )
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, _details = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        form.add_error("code", _("Too many attempts. Wait a few seconds, then enter the current code."))
+    elif request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip()
         actor = Actor.for_user(user)
         ok = services.totp_device_confirm(actor=actor, device=device, token=code) if setting_up else (

@@ -13,3 +13,5 @@ STORAGES = {
 AXES_ENABLED = True
 LIAISON_PRINT_DEMO_CREDENTIALS = False
 LIAISON_AUDIT_DB_GUARD = False  # fixtures flush tables; tests/core/test_audit.py installs the guard itself
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
