@@ -69,3 +69,16 @@ def client_for(db: Any) -> Any:
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.system("tests")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the cross-tenant totals of the shared permission suite when it ran."""
+    try:
+        from tests.permissions.test_cross_tenant import STATS
+    except ImportError:
+        return
+    if STATS["attempts"]:
+        terminalreporter.write_line(
+            f"permission suite: {STATS['attempts']} cross-tenant attempts, {STATS['succeeded']} succeeded, "
+            f"{STATS['rows_changed']} rows changed"
+        )
