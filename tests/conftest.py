@@ -11,8 +11,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from liaison.core.actors import Actor
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
-ROLES = ["administrator", "liaison_officer", "ministry_official", "company_representative",
-         "compliance_officer", "auditor"]
+ROLES = [
+    "administrator",
+    "liaison_officer",
+    "ministry_official",
+    "company_representative",
+    "compliance_officer",
+    "auditor",
+]
 
 
 @pytest.fixture

@@ -60,7 +60,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         ukrainian = factory.Trait(
-            country="UA", city="Київ", legal_name=factory.Sequence(lambda n: f"ТОВ «Тестзавод {n}»"),
+            country="UA",
+            city="Київ",
+            legal_name=factory.Sequence(lambda n: f"ТОВ «Тестзавод {n}»"),
             short_name=factory.Sequence(lambda n: f"Тестзавод {n}"),
             edrpou=factory.Sequence(valid_edrpou),
         )

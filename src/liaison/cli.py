@@ -25,8 +25,12 @@ COMMANDS = {
 def _help() -> str:
     lines = ["usage: liaison <command> [options]", "", "liaison commands:"]
     lines += [f"  {name:<12} {text}" for name, text in COMMANDS.items()]
-    lines += ["", "Django's management commands (check, shell, createsuperuser, …) work too:",
-              "  liaison help --commands", ""]
+    lines += [
+        "",
+        "Django's management commands (check, shell, createsuperuser, …) work too:",
+        "  liaison help --commands",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -91,11 +91,14 @@ def test_strict_content_security_policy_and_no_inline_script(users: dict[str, An
     assert " style=" not in response.content.decode()
 
 
-@pytest.mark.parametrize(("accept", "expected"), [
-    ("de-DE,de;q=0.9", "Willkommen bei liaison"),
-    ("uk-UA,uk;q=0.9", "Ласкаво просимо до liaison"),
-    ("en-GB,en;q=0.9", "Welcome to liaison"),
-])
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("de-DE,de;q=0.9", "Willkommen bei liaison"),
+        ("uk-UA,uk;q=0.9", "Ласкаво просимо до liaison"),
+        ("en-GB,en;q=0.9", "Welcome to liaison"),
+    ],
+)
 def test_front_page_speaks_the_browser_language(accept: str, expected: str) -> None:
     response = Client().get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 200

@@ -21,8 +21,16 @@ pytestmark = pytest.mark.django_db
 def _write(n: int) -> list[AuditEntry]:
     actor = Actor.system("tests")
     with transaction.atomic():
-        return [audit.record(actor=actor, action="thing.changed", object_type="tests.thing", object_id=i,
-                             after={"value": i}) for i in range(n)]
+        return [
+            audit.record(
+                actor=actor,
+                action="thing.changed",
+                object_type="tests.thing",
+                object_id=i,
+                after={"value": i},
+            )
+            for i in range(n)
+        ]
 
 
 def _raw(sql: str, params: list[Any]) -> None:
@@ -90,8 +98,14 @@ def test_audit_verify_command_fails_on_tampering(capsys: Any) -> None:
 def test_personal_column_is_outside_the_chain() -> None:
     actor = Actor.system("tests")
     with transaction.atomic():
-        entry = audit.record(actor=actor, action="person.created", object_type="registry.person",
-                             object_id=1, after={"changed": ["email"]}, personal={"email": "a@b.example"})
+        entry = audit.record(
+            actor=actor,
+            action="person.created",
+            object_type="registry.person",
+            object_id=1,
+            after={"changed": ["email"]},
+            personal={"email": "a@b.example"},
+        )
     AuditEntry.objects.filter(pk=entry.pk).update(personal=None)
     assert audit.verify_chain().ok
 
@@ -104,8 +118,10 @@ def test_database_guard_refuses_update_and_delete_but_allows_erasure() -> None:
         _raw("UPDATE core_auditentry SET action = %s WHERE sequence = %s", ["forged", entries[0].sequence])
     with pytest.raises(DatabaseError), transaction.atomic():
         _raw("DELETE FROM core_auditentry WHERE sequence = %s", [entries[0].sequence])
-    _raw("UPDATE core_auditentry SET personal = NULL, actor_label = %s WHERE sequence = %s",
-         ["", entries[0].sequence])
+    _raw(
+        "UPDATE core_auditentry SET personal = NULL, actor_label = %s WHERE sequence = %s",
+        ["", entries[0].sequence],
+    )
     assert AuditEntry.objects.get(pk=entries[0].pk).action == "thing.changed"
     for statement in audit.unguard_sql(connection.vendor):
         _raw(statement, [])

@@ -132,7 +132,7 @@ def victims(db: Any, org_b: Any) -> dict[str, Any]:
         "field": TechnologyField.objects.get(code="drones"),
         "taxonomy": TechnologyField.objects.get(code="drones"),
     }
-    for key, loader in (
+    for key, _loader in (
         ("relation", "liaison.integrity.models.OrganisationRelation"),
         ("hit", "liaison.integrity.models.ScreeningHit"),
     ):

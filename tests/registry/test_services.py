@@ -22,27 +22,44 @@ def _officer(users: dict[str, Any]) -> Actor:
 
 
 def test_create_normalises_identifiers_and_audits(users: dict[str, Any]) -> None:
-    result = services.organisation_create(actor=_officer(users), data={
-        "legal_name": "Nordlicht Optronik GmbH", "country": "DE", "hr_court": "München", "hr_number": "hrb 123456",
-        "vat_id": "de 136 695 976", "technology_fields": ["optics"], "roles": ["rnd"],
-    })
+    result = services.organisation_create(
+        actor=_officer(users),
+        data={
+            "legal_name": "Nordlicht Optronik GmbH",
+            "country": "DE",
+            "hr_court": "München",
+            "hr_number": "hrb 123456",
+            "vat_id": "de 136 695 976",
+            "technology_fields": ["optics"],
+            "roles": ["rnd"],
+        },
+    )
     org = result.organisation
     assert (org.hr_court, org.hr_number, org.vat_id) == ("München", "HRB 123456", "DE136695976")
     assert [f.code for f in org.technology_fields.all()] == ["optics"]
     entry = AuditEntry.objects.get(action="organisation.created")
-    assert (entry.object_id, entry.actor_id, entry.after["vat_id"]) == (str(org.pk), users["liaison_officer"].pk,
-                                                                          "DE136695976")
+    assert (entry.object_id, entry.actor_id, entry.after["vat_id"]) == (
+        str(org.pk),
+        users["liaison_officer"].pk,
+        "DE136695976",
+    )
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("edrpou", "32855962", "EDRPOU: the check digit is wrong"),
-    ("lei", "529900T8BM49AURSDO56", "LEI: the check digit is wrong"),
-    ("vat_id", "DE136695977", "VAT number: the check digit is wrong"),
-])
-def test_invalid_identifier_is_refused_with_reason(users: dict[str, Any], field: str, value: str,
-                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("edrpou", "32855962", "EDRPOU: the check digit is wrong"),
+        ("lei", "529900T8BM49AURSDO56", "LEI: the check digit is wrong"),
+        ("vat_id", "DE136695977", "VAT number: the check digit is wrong"),
+    ],
+)
+def test_invalid_identifier_is_refused_with_reason(
+    users: dict[str, Any], field: str, value: str, message: str
+) -> None:
     with pytest.raises(ValidationError) as excinfo:
-        services.organisation_create(actor=_officer(users), data={"legal_name": "X", "country": "UA", field: value})
+        services.organisation_create(
+            actor=_officer(users), data={"legal_name": "X", "country": "UA", field: value}
+        )
     assert excinfo.value.message_dict[field] == [message]
     assert Organisation.objects.filter(legal_name="X").count() == 0
     assert AuditEntry.objects.count() == 0
@@ -51,28 +68,38 @@ def test_invalid_identifier_is_refused_with_reason(users: dict[str, Any], field:
 def test_existing_identifier_is_refused_naming_the_holder(users: dict[str, Any]) -> None:
     OrganisationFactory(legal_name="ДП «Антонов»", edrpou="32855961", country="UA")
     with pytest.raises(ValidationError) as excinfo:
-        services.organisation_create(actor=_officer(users), data={
-            "legal_name": "Antonov Copy", "country": "UA", "edrpou": "32855961"})
-    assert excinfo.value.message_dict["edrpou"] == ["EDRPOU 32855961 is already registered for “ДП «Антонов»”."]
+        services.organisation_create(
+            actor=_officer(users), data={"legal_name": "Antonov Copy", "country": "UA", "edrpou": "32855961"}
+        )
+    assert excinfo.value.message_dict["edrpou"] == [
+        "EDRPOU 32855961 is already registered for “ДП «Антонов»”."
+    ]
 
 
 def test_similar_name_across_scripts_is_flagged(users: dict[str, Any]) -> None:
-    first = services.organisation_create(actor=_officer(users), data={
-        "legal_name": "ДК «Укроборонпром»", "short_name": "Укроборонпром", "country": "UA"}).organisation
-    second = services.organisation_create(actor=_officer(users), data={
-        "legal_name": "Ukroboronprom SC", "country": "UA"})
+    first = services.organisation_create(
+        actor=_officer(users),
+        data={"legal_name": "ДК «Укроборонпром»", "short_name": "Укроборонпром", "country": "UA"},
+    ).organisation
+    second = services.organisation_create(
+        actor=_officer(users), data={"legal_name": "Ukroboronprom SC", "country": "UA"}
+    )
     assert [o.pk for o in second.possible_duplicates] == [first.pk]
     assert list(first.possible_duplicates.values_list("pk", flat=True)) == [second.organisation.pk]
 
 
 def test_unrelated_name_is_not_flagged(users: dict[str, Any]) -> None:
     services.organisation_create(actor=_officer(users), data={"legal_name": "Укроборонпром", "country": "UA"})
-    result = services.organisation_create(actor=_officer(users), data={"legal_name": "Ukrspecexport", "country": "UA"})
+    result = services.organisation_create(
+        actor=_officer(users), data={"legal_name": "Ukrspecexport", "country": "UA"}
+    )
     assert result.possible_duplicates == []
 
 
 def test_update_without_change_writes_nothing(users: dict[str, Any], org_a: Any) -> None:
-    services.organisation_update(actor=_officer(users), organisation=org_a, data={"legal_name": org_a.legal_name})
+    services.organisation_update(
+        actor=_officer(users), organisation=org_a, data={"legal_name": org_a.legal_name}
+    )
     assert AuditEntry.objects.count() == 0
     services.organisation_update(actor=_officer(users), organisation=org_a, data={"city": "Kiel"})
     entry = AuditEntry.objects.get()
@@ -92,11 +119,17 @@ def test_person_erasure_blanks_data_and_keeps_the_chain(users: dict[str, Any], o
     from liaison.core.audit import verify_chain
 
     actor = _officer(users)
-    person = services.person_save(actor=actor, organisation=org_a, data={
-        "full_name": "Олександр Шевченко", "email": "o.shevchenko@example.org", "function": "CTO"})
+    person = services.person_save(
+        actor=actor,
+        organisation=org_a,
+        data={"full_name": "Олександр Шевченко", "email": "o.shevchenko@example.org", "function": "CTO"},
+    )
     created = AuditEntry.objects.get(action="person.created")
-    assert created.personal == {"full_name": "Олександр Шевченко", "email": "o.shevchenko@example.org",
-                                "phone": ""}
+    assert created.personal == {
+        "full_name": "Олександр Шевченко",
+        "email": "o.shevchenko@example.org",
+        "phone": "",
+    }
     assert "Шевченко" not in str(created.after)
     export = services.person_export(actor=actor, person=person)
     assert export["person"]["email"] == "o.shevchenko@example.org"

@@ -23,8 +23,15 @@ def _require_admin(actor: Actor) -> None:
 
 
 def user_create(
-    *, actor: Actor, username: str, email: str, password: str, roles: list[str], country: str = "",
-    organisation_ids: list[int] | None = None, check_password: bool = True,
+    *,
+    actor: Actor,
+    username: str,
+    email: str,
+    password: str,
+    roles: list[str],
+    country: str = "",
+    organisation_ids: list[int] | None = None,
+    check_password: bool = True,
 ) -> User:
     """Create a user with roles and memberships; the CLI and the admin call this, so both are audited."""
     _require_admin(actor)
@@ -43,8 +50,15 @@ def user_create(
         for org_id in organisation_ids or []:
             Membership.objects.create(user=user, organisation_id=org_id)
         audit.record_change(
-            actor=actor, action="user.created", instance=user, before=None,
-            after={"roles": sorted(roles), "country": country, "organisations": sorted(organisation_ids or [])},
+            actor=actor,
+            action="user.created",
+            instance=user,
+            before=None,
+            after={
+                "roles": sorted(roles),
+                "country": country,
+                "organisations": sorted(organisation_ids or []),
+            },
             personal={"username": username, "email": email},
         )
     return user
@@ -56,7 +70,10 @@ def membership_add(*, actor: Actor, user: User, organisation_id: int) -> Members
         membership, created = Membership.objects.get_or_create(user=user, organisation_id=organisation_id)
         if created:
             audit.record_change(
-                actor=actor, action="membership.created", instance=membership, before=None,
+                actor=actor,
+                action="membership.created",
+                instance=membership,
+                before=None,
                 after={"user": user.pk, "organisation": organisation_id},
             )
     return membership
@@ -68,9 +85,14 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
         _require_admin(actor)
     raw = ApiToken.generate()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[4:12], key_hash=hash_token(raw))
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], prefix=raw[4:12], key_hash=hash_token(raw)
+        )
         audit.record_change(
-            actor=actor, action="api_token.created", instance=token, before=None,
+            actor=actor,
+            action="api_token.created",
+            instance=token,
+            before=None,
             after={"user": user.pk, "name": token.name, "prefix": token.prefix},
         )
     return token, raw
@@ -83,7 +105,10 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record_change(
-            actor=actor, action="api_token.revoked", instance=token, before={"revoked": False},
+            actor=actor,
+            action="api_token.revoked",
+            instance=token,
+            before={"revoked": False},
             after={"revoked": True},
         )
 
@@ -103,7 +128,10 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.record(
-            actor=actor, action="two_factor.enabled", object_type="accounts.user", object_id=device.user_id,
+            actor=actor,
+            action="two_factor.enabled",
+            object_type="accounts.user",
+            object_id=device.user_id,
             after={"device": device.pk},
         )
     return True

@@ -31,8 +31,12 @@ class LoginView(auth_views.LoginView):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("Six-digit code"), max_length=8, min_length=6,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        label=gettext_lazy("Six-digit code"),
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
 
@@ -69,8 +73,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip()
         actor = Actor.for_user(user)
-        ok = services.totp_device_confirm(actor=actor, device=device, token=code) if setting_up else (
-            device.verify_token(code)
+        ok = (
+            services.totp_device_confirm(actor=actor, device=device, token=code)
+            if setting_up
+            else (device.verify_token(code))
         )
         if ok:
             otp_login(request, device)
@@ -89,8 +95,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         name = (request.POST.get("name") or "").strip() or _("API token")
-        _token, new_key = services.api_token_create(actor=Actor.for_user(request.user), user=request.user,
-                                                    name=name)
+        _token, new_key = services.api_token_create(
+            actor=Actor.for_user(request.user), user=request.user, name=name
+        )
     items = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")  # type: ignore[union-attr]
     return render(request, "accounts/tokens.html", {"tokens": items, "new_key": new_key})
 

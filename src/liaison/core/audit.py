@@ -110,14 +110,27 @@ def record(
 
 
 def record_change(
-    *, actor: Actor, action: str, instance: models.Model, before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None, message: str = "", personal: Mapping[str, Any] | None = None,
+    *,
+    actor: Actor,
+    action: str,
+    instance: models.Model,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    message: str = "",
+    personal: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Shorthand for a model instance: object type is ``app_label.model``."""
     meta = instance._meta
     return record(
-        actor=actor, action=action, object_type=f"{meta.app_label}.{meta.model_name}", object_id=instance.pk,
-        object_repr=str(instance), before=before, after=after, personal=personal, message=message,
+        actor=actor,
+        action=action,
+        object_type=f"{meta.app_label}.{meta.model_name}",
+        object_id=instance.pk,
+        object_repr=str(instance),
+        before=before,
+        after=after,
+        personal=personal,
+        message=message,
     )
 
 
@@ -156,7 +169,9 @@ def verify_chain() -> VerifyResult:
     for entry in _iter_entries():
         checked += 1
         if entry.prev_hash != prev:
-            problems.append(ChainProblem(entry.sequence, "link broken: an entry before it was deleted or moved"))
+            problems.append(
+                ChainProblem(entry.sequence, "link broken: an entry before it was deleted or moved")
+            )
         if compute_hash(entry) != entry.entry_hash:
             problems.append(ChainProblem(entry.sequence, "content changed after it was written"))
         prev = entry.entry_hash
@@ -164,8 +179,20 @@ def verify_chain() -> VerifyResult:
 
 
 _GUARDED = [
-    "sequence", "timestamp", "actor_kind", "actor_id", "action", "object_type", "object_id", "object_repr",
-    "before", "after", "correlation_id", "message", "prev_hash", "entry_hash",
+    "sequence",
+    "timestamp",
+    "actor_kind",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "correlation_id",
+    "message",
+    "prev_hash",
+    "entry_hash",
 ]
 
 

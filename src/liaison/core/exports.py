@@ -44,7 +44,9 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
         cells = []
         for value in row:
             value = safe_cell(value)
-            cells.append(value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value))
+            cells.append(
+                value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+            )
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -56,8 +58,21 @@ def json_dumps(data: Any) -> str:
 
 
 AUDIT_COLUMNS = (
-    "sequence", "timestamp", "actor_kind", "actor_id", "actor_label", "action", "object_type", "object_id",
-    "object_repr", "before", "after", "correlation_id", "message", "prev_hash", "entry_hash",
+    "sequence",
+    "timestamp",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "correlation_id",
+    "message",
+    "prev_hash",
+    "entry_hash",
 )
 
 

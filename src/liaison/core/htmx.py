@@ -9,7 +9,10 @@ from django.shortcuts import render
 
 
 def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render_page(request: HttpRequest, template: str, fragment: str, context: dict[str, Any]) -> HttpResponse:

@@ -37,6 +37,8 @@ def dashboard_figures(*, viewer: Any) -> dict[str, Any]:
         "organisation_count": orgs.count(),
         "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
         "product_count": Product.objects.filter(organisation__in=orgs.values("pk")).count(),
-        "my_organisations": list(Organisation.objects.filter(memberships__user=viewer).order_by("legal_name")),
+        "my_organisations": list(
+            Organisation.objects.filter(memberships__user=viewer).order_by("legal_name")
+        ),
         "recent_audit": list(AuditEntry.objects.order_by("-sequence")[:10]) if can_view_audit(viewer) else [],
     }

@@ -66,7 +66,9 @@ def validate_handelsregister(court: str, number: str) -> tuple[str, str]:
     if not match:
         raise IdentifierError("Handelsregister: the number must look like 'HRB 12345' or 'HRA 1234'")
     kind = {"hra": "HRA", "hrb": "HRB", "gnr": "GnR", "pr": "PR", "vr": "VR"}[match.group(1).lower()]
-    canonical_number = f"{kind} {match.group(2)}" + (f" {match.group(3).strip().upper()}" if match.group(3) else "")
+    canonical_number = f"{kind} {match.group(2)}" + (
+        f" {match.group(3).strip().upper()}" if match.group(3) else ""
+    )
     try:
         full = handelsregisternummer.validate(f"{court.strip()} {canonical_number}")
     except ValidationError as exc:

@@ -33,7 +33,12 @@ class TechnologyField(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     label_en = models.CharField(_("label (English)"), max_length=120)
     label_de = models.CharField(_("label (German)"), max_length=120)
@@ -81,7 +86,9 @@ class Organisation(TimeStampedModel):
         TechnologyField, blank=True, related_name="organisations", verbose_name=_("technology fields")
     )
     security_clearance = models.CharField(
-        _("facility security clearance"), max_length=16, choices=SecurityClearance.choices,
+        _("facility security clearance"),
+        max_length=16,
+        choices=SecurityClearance.choices,
         default=SecurityClearance.NONE,
     )
     description_de = models.TextField(_("description (German)"), blank=True)
@@ -150,7 +157,11 @@ class Product(TimeStampedModel):
     description_de = models.TextField(_("description (German)"), blank=True)
     description_uk = models.TextField(_("description (Ukrainian)"), blank=True)
     technology_field = models.ForeignKey(
-        TechnologyField, on_delete=models.PROTECT, null=True, blank=True, related_name="products",
+        TechnologyField,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
         verbose_name=_("technology field"),
     )
     trl = models.PositiveSmallIntegerField(

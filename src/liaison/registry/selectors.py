@@ -28,8 +28,13 @@ class OrganisationFilters:
         def get(name: str) -> str:
             return str(data.get(name) or "").strip()[:200]
 
-        return cls(q=get("q"), country=get("country").upper(), technology_field=get("technology_field"),
-                   role=get("role"), certification=get("certification"))
+        return cls(
+            q=get("q"),
+            country=get("country").upper(),
+            technology_field=get("technology_field"),
+            role=get("role"),
+            certification=get("certification"),
+        )
 
 
 def field_with_descendants(code: str) -> list[int]:
@@ -76,8 +81,11 @@ def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int
     qs = organisation_list(viewer=viewer, filters=filters)
     if not filters.q:
         return list(qs.order_by("legal_name")[:limit])
-    rows = list(qs.values_list("pk", "legal_name", "short_name", "name_de", "name_uk", "name_en")
-                [:MAX_SEARCH_CANDIDATES])
+    rows = list(
+        qs.values_list("pk", "legal_name", "short_name", "name_de", "name_uk", "name_en")[
+            :MAX_SEARCH_CANDIDATES
+        ]
+    )
     order = search.rank(filters.q, [(r[0], list(r[1:])) for r in rows])[:limit]
     by_pk = Organisation.objects.in_bulk(order)
     return [by_pk[pk] for pk in order if pk in by_pk]
@@ -85,11 +93,16 @@ def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int
 
 def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
     try:
-        org = Organisation.objects.visible_to(viewer).prefetch_related(
-            "technology_fields", "certifications",
-            Prefetch("products", queryset=Product.objects.select_related("technology_field")),
-            Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)),
-        ).get(pk=int(pk))
+        org = (
+            Organisation.objects.visible_to(viewer)
+            .prefetch_related(
+                "technology_fields",
+                "certifications",
+                Prefetch("products", queryset=Product.objects.select_related("technology_field")),
+                Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)),
+            )
+            .get(pk=int(pk))
+        )
     except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     return org
@@ -107,24 +120,40 @@ def organisation_card(*, viewer: Any, organisation: Organisation) -> dict[str, A
     """The organisation as the viewer may read it: the shared field groups only."""
     groups = permissions.visible_groups(viewer, organisation)
     card: dict[str, Any] = {
-        "id": organisation.pk, "legal_name": organisation.legal_name, "short_name": organisation.short_name,
-        "country": organisation.country, "visible_groups": sorted(groups),
+        "id": organisation.pk,
+        "legal_name": organisation.legal_name,
+        "short_name": organisation.short_name,
+        "country": organisation.country,
+        "visible_groups": sorted(groups),
     }
     if "profile" in groups:
         card.update(
-            name_de=organisation.name_de, name_uk=organisation.name_uk, name_en=organisation.name_en,
-            website=organisation.website, size_class=organisation.size_class, roles=list(organisation.roles),
+            name_de=organisation.name_de,
+            name_uk=organisation.name_uk,
+            name_en=organisation.name_en,
+            website=organisation.website,
+            size_class=organisation.size_class,
+            roles=list(organisation.roles),
             technology_fields=[f.code for f in organisation.technology_fields.all()],
-            description_de=organisation.description_de, description_uk=organisation.description_uk,
+            description_de=organisation.description_de,
+            description_uk=organisation.description_uk,
             description_en=organisation.description_en,
         )
     if "address" in groups:
-        card.update(street=organisation.street, postal_code=organisation.postal_code, city=organisation.city,
-                    region=organisation.region)
+        card.update(
+            street=organisation.street,
+            postal_code=organisation.postal_code,
+            city=organisation.city,
+            region=organisation.region,
+        )
     if "identifiers" in groups:
-        card.update(edrpou=organisation.edrpou or "", hr_court=organisation.hr_court,
-                    hr_number=organisation.hr_number or "", vat_id=organisation.vat_id or "",
-                    lei=organisation.lei or "")
+        card.update(
+            edrpou=organisation.edrpou or "",
+            hr_court=organisation.hr_court,
+            hr_number=organisation.hr_number or "",
+            vat_id=organisation.vat_id or "",
+            lei=organisation.lei or "",
+        )
     if "certifications" in groups:
         card["security_clearance"] = organisation.security_clearance
     if permissions.sees_everything(viewer) or organisation.pk in permissions.member_organisation_ids(viewer):

@@ -27,9 +27,29 @@ from liaison.registry.choices import OrganisationRole, SharedGroup
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 
 ORGANISATION_FIELDS = (
-    "legal_name", "short_name", "name_de", "name_uk", "name_en", "country", "street", "postal_code", "city",
-    "region", "website", "size_class", "roles", "security_clearance", "description_de", "description_uk",
-    "description_en", "edrpou", "hr_court", "hr_number", "vat_id", "lei", "shared_groups",
+    "legal_name",
+    "short_name",
+    "name_de",
+    "name_uk",
+    "name_en",
+    "country",
+    "street",
+    "postal_code",
+    "city",
+    "region",
+    "website",
+    "size_class",
+    "roles",
+    "security_clearance",
+    "description_de",
+    "description_uk",
+    "description_en",
+    "edrpou",
+    "hr_court",
+    "hr_number",
+    "vat_id",
+    "lei",
+    "shared_groups",
 )
 AUDITED_ORGANISATION_FIELDS = (*ORGANISATION_FIELDS, "technology_fields")
 PERSON_PERSONAL_FIELDS = ("full_name", "email", "phone")
@@ -95,8 +115,11 @@ def _validate_organisation(org: Organisation) -> None:
     _check(not bad_groups, errors, "shared_groups", _("Unknown group: %(v)s") % {"v": ", ".join(bad_groups)})
     _identifier_conflicts(org, errors)
     try:
-        org.full_clean(exclude=["edrpou", "vat_id", "lei", "hr_court", "hr_number", "roles", "shared_groups"],
-                       validate_unique=False, validate_constraints=False)
+        org.full_clean(
+            exclude=["edrpou", "vat_id", "lei", "hr_court", "hr_number", "roles", "shared_groups"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -138,19 +161,26 @@ def _apply(org: Organisation, data: Mapping[str, Any]) -> list[int] | None:
     for name in ORGANISATION_FIELDS:
         if name in data:
             value = data[name]
-            setattr(org, name, value if value is not None or name in ("edrpou", "vat_id", "lei", "hr_number")
-                    else "")
+            setattr(
+                org,
+                name,
+                value if value is not None or name in ("edrpou", "vat_id", "lei", "hr_number") else "",
+            )
     if "technology_fields" not in data:
         return None
     codes_or_ids = list(data["technology_fields"] or [])
     ids = [v.pk if isinstance(v, TechnologyField) else v for v in codes_or_ids]
-    by_code = dict(TechnologyField.objects.filter(code__in=[i for i in ids if isinstance(i, str)])
-                   .values_list("code", "pk"))
+    by_code = dict(
+        TechnologyField.objects.filter(code__in=[i for i in ids if isinstance(i, str)]).values_list(
+            "code", "pk"
+        )
+    )
     resolved = [by_code.get(i, -1) if isinstance(i, str) else int(i) for i in ids]
     missing = [str(v) for v, r in zip(ids, resolved, strict=True) if r == -1]
     if missing:
-        raise ValidationError({"technology_fields": [_("Unknown technology field: %(v)s") % {
-            "v": ", ".join(missing)}]})
+        raise ValidationError(
+            {"technology_fields": [_("Unknown technology field: %(v)s") % {"v": ", ".join(missing)}]}
+        )
     return resolved
 
 
@@ -168,21 +198,32 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> Organisatio
         duplicates = find_possible_duplicates(org)
         if duplicates:
             org.possible_duplicates.set(duplicates)
-        audit.record_change(actor=actor, action="organisation.created", instance=org, before=None,
-                            after=audit.snapshot(org, AUDITED_ORGANISATION_FIELDS))
+        audit.record_change(
+            actor=actor,
+            action="organisation.created",
+            instance=org,
+            before=None,
+            after=audit.snapshot(org, AUDITED_ORGANISATION_FIELDS),
+        )
     return OrganisationResult(org, duplicates)
 
 
-def organisation_update(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any]) -> OrganisationResult:
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any]
+) -> OrganisationResult:
     """Change an organisation; an update that changes nothing writes nothing (imports stay idempotent)."""
-    require(permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow())
+    require(
+        permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow()
+    )
     before = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
     org = Organisation.objects.get(pk=organisation.pk)
     field_ids = _apply(org, data)
     _validate_organisation(org)
     _refresh_keys(org)
-    after = {**audit.snapshot(org, ORGANISATION_FIELDS),
-             "technology_fields": sorted(field_ids) if field_ids is not None else before["technology_fields"]}
+    after = {
+        **audit.snapshot(org, ORGANISATION_FIELDS),
+        "technology_fields": sorted(field_ids) if field_ids is not None else before["technology_fields"],
+    }
     if after == before:
         return OrganisationResult(org, [])
     with transaction.atomic():
@@ -190,8 +231,13 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: Mappi
         if field_ids is not None:
             org.technology_fields.set(field_ids)
         changed = sorted(k for k in after if after[k] != before.get(k))
-        audit.record_change(actor=actor, action="organisation.updated", instance=org,
-                            before={k: before.get(k) for k in changed}, after={k: after[k] for k in changed})
+        audit.record_change(
+            actor=actor,
+            action="organisation.updated",
+            instance=org,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
     return OrganisationResult(org, [])
 
 
@@ -199,21 +245,42 @@ def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
     require(permissions.can_create_organisation(actor.user) if actor.user else permissions.allow())
     with transaction.atomic():
         snapshot = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
-        audit.record_change(actor=actor, action="organisation.deleted", instance=organisation, before=snapshot,
-                            after=None)
+        audit.record_change(
+            actor=actor, action="organisation.deleted", instance=organisation, before=snapshot, after=None
+        )
         organisation.delete()
 
 
 PRODUCT_FIELDS = (
-    "name_en", "name_de", "name_uk", "description_en", "description_de", "description_uk", "technology_field_id",
-    "trl", "category", "combat_proven", "annual_capacity", "capacity_unit",
+    "name_en",
+    "name_de",
+    "name_uk",
+    "description_en",
+    "description_de",
+    "description_uk",
+    "technology_field_id",
+    "trl",
+    "category",
+    "combat_proven",
+    "annual_capacity",
+    "capacity_unit",
 )
 
 
-def _save_child(*, actor: Actor, instance: Any, data: Mapping[str, Any], fields: tuple[str, ...],
-                action: str, exclude: list[str] | None = None) -> Any:
-    require(permissions.can_edit_organisation(actor.user, instance.organisation) if actor.user
-            else permissions.allow())
+def _save_child(
+    *,
+    actor: Actor,
+    instance: Any,
+    data: Mapping[str, Any],
+    fields: tuple[str, ...],
+    action: str,
+    exclude: list[str] | None = None,
+) -> Any:
+    require(
+        permissions.can_edit_organisation(actor.user, instance.organisation)
+        if actor.user
+        else permissions.allow()
+    )
     unknown = set(data) - set(fields)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -227,13 +294,19 @@ def _save_child(*, actor: Actor, instance: Any, data: Mapping[str, Any], fields:
         return instance
     with transaction.atomic():
         instance.save()
-        audit.record_change(actor=actor, action=f"{action}.{'created' if creating else 'updated'}",
-                            instance=instance, before=before, after=after)
+        audit.record_change(
+            actor=actor,
+            action=f"{action}.{'created' if creating else 'updated'}",
+            instance=instance,
+            before=before,
+            after=after,
+        )
     return instance
 
 
-def product_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
-                 product: Product | None = None) -> Product:
+def product_save(
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], product: Product | None = None
+) -> Product:
     """Create (no ``product``) or update a product of ``organisation``."""
     instance = product or Product(organisation=organisation)
     if not (data.get("name_en") or data.get("name_de") or data.get("name_uk")) and instance.pk is None:
@@ -242,33 +315,55 @@ def product_save(*, actor: Actor, organisation: Organisation, data: Mapping[str,
 
 
 def product_delete(*, actor: Actor, product: Product) -> None:
-    require(permissions.can_edit_organisation(actor.user, product.organisation) if actor.user
-            else permissions.allow())
+    require(
+        permissions.can_edit_organisation(actor.user, product.organisation)
+        if actor.user
+        else permissions.allow()
+    )
     with transaction.atomic():
-        audit.record_change(actor=actor, action="product.deleted", instance=product,
-                            before=audit.snapshot(product, PRODUCT_FIELDS), after=None)
+        audit.record_change(
+            actor=actor,
+            action="product.deleted",
+            instance=product,
+            before=audit.snapshot(product, PRODUCT_FIELDS),
+            after=None,
+        )
         product.delete()
 
 
 CERTIFICATION_FIELDS = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
 
 
-def certification_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
-                       certification: Certification | None = None) -> Certification:
+def certification_save(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    certification: Certification | None = None,
+) -> Certification:
     instance = certification or Certification(organisation=organisation)
     valid_from, valid_until = data.get("valid_from"), data.get("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": [_("The end of validity lies before its start.")]})
-    return _save_child(actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS,
-                       action="certification")
+    return _save_child(
+        actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS, action="certification"
+    )
 
 
 def certification_delete(*, actor: Actor, certification: Certification) -> None:
-    require(permissions.can_edit_organisation(actor.user, certification.organisation) if actor.user
-            else permissions.allow())
+    require(
+        permissions.can_edit_organisation(actor.user, certification.organisation)
+        if actor.user
+        else permissions.allow()
+    )
     with transaction.atomic():
-        audit.record_change(actor=actor, action="certification.deleted", instance=certification,
-                            before=audit.snapshot(certification, CERTIFICATION_FIELDS), after=None)
+        audit.record_change(
+            actor=actor,
+            action="certification.deleted",
+            instance=certification,
+            before=audit.snapshot(certification, CERTIFICATION_FIELDS),
+            after=None,
+        )
         certification.delete()
 
 
@@ -282,10 +377,13 @@ def _person_audit_split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
     return public, personal
 
 
-def person_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any],
-                person: Person | None = None) -> Person:
+def person_save(
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], person: Person | None = None
+) -> Person:
     """Create or update a contact person. Names, e-mail and phone stay out of the hash chain."""
-    require(permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow())
+    require(
+        permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow()
+    )
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -306,7 +404,9 @@ def person_save(*, actor: Actor, organisation: Organisation, data: Mapping[str, 
     with transaction.atomic():
         instance.save()
         audit.record_change(
-            actor=actor, action=f"person.{'created' if creating else 'updated'}", instance=instance,
+            actor=actor,
+            action=f"person.{'created' if creating else 'updated'}",
+            instance=instance,
             before={"changed": changed} if before else None,
             after={**public_after, "organisation": organisation.pk, "changed": changed},
             personal=personal_after,
@@ -318,12 +418,20 @@ def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
     """Everything stored about a person (GDPR Art. 15), including audit entries that name them."""
     from liaison.core.models import AuditEntry
 
-    require(permissions.can_manage_personal_data(actor.user, person.organisation) if actor.user
-            else permissions.allow())
+    require(
+        permissions.can_manage_personal_data(actor.user, person.organisation)
+        if actor.user
+        else permissions.allow()
+    )
     entries = AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk))
     with transaction.atomic():
-        audit.record_change(actor=actor, action="person.exported", instance=person, before=None,
-                            after={"organisation": person.organisation_id})
+        audit.record_change(
+            actor=actor,
+            action="person.exported",
+            instance=person,
+            before=None,
+            after={"organisation": person.organisation_id},
+        )
     return {
         "person": audit.snapshot(person, (*PERSON_FIELDS, "organisation_id", "created_at", "updated_at")),
         "organisation": person.organisation.legal_name,
@@ -338,26 +446,40 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
     The hash chain is unaffected because personal data never entered it."""
     from liaison.core.models import AuditEntry
 
-    require(permissions.can_manage_personal_data(actor.user, person.organisation) if actor.user
-            else permissions.allow())
+    require(
+        permissions.can_manage_personal_data(actor.user, person.organisation)
+        if actor.user
+        else permissions.allow()
+    )
     if not reason.strip():
-        raise ValidationError({"reason": [_("Give the reason for the erasure (e.g. the request reference).")]})
+        raise ValidationError(
+            {"reason": [_("Give the reason for the erasure (e.g. the request reference).")]}
+        )
     with transaction.atomic():
         person.full_name = _("[erased]")
         person.function, person.email, person.phone, person.languages = "", "", "", []
         person.search_text = ""
         person.erased_at = timezone.now()
         person.save()
-        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(personal=None)
-        audit.record_change(actor=actor, action="person.erased", instance=person, before=None,
-                            after={"erased": True}, message=reason.strip()[:500])
+        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(
+            personal=None
+        )
+        audit.record_change(
+            actor=actor,
+            action="person.erased",
+            instance=person,
+            before=None,
+            after={"erased": True},
+            message=reason.strip()[:500],
+        )
 
 
 TAXONOMY_FIELDS = ("code", "parent_id", "label_en", "label_de", "label_uk", "position")
 
 
-def technology_field_save(*, actor: Actor, data: Mapping[str, Any],
-                          technology_field: TechnologyField | None = None) -> TechnologyField:
+def technology_field_save(
+    *, actor: Actor, data: Mapping[str, Any], technology_field: TechnologyField | None = None
+) -> TechnologyField:
     """Administrators edit the taxonomy; a field cannot become its own ancestor."""
     require(permissions.can_edit_taxonomy(actor.user) if actor.user else permissions.allow())
     instance = technology_field or TechnologyField()
@@ -376,6 +498,11 @@ def technology_field_save(*, actor: Actor, data: Mapping[str, Any],
     instance.full_clean()
     with transaction.atomic():
         instance.save()
-        audit.record_change(actor=actor, action=f"technology_field.{'created' if creating else 'updated'}",
-                            instance=instance, before=before, after=audit.snapshot(instance, TAXONOMY_FIELDS))
+        audit.record_change(
+            actor=actor,
+            action=f"technology_field.{'created' if creating else 'updated'}",
+            instance=instance,
+            before=before,
+            after=audit.snapshot(instance, TAXONOMY_FIELDS),
+        )
     return instance

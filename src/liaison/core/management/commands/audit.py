@@ -27,8 +27,10 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(f"entry #{problem.sequence}: {problem.problem}")
             if not result.ok:
-                raise CommandError(f"audit trail broken: {len(result.problems)} problem(s) in "
-                                   f"{result.checked} entries", returncode=1)
+                raise CommandError(
+                    f"audit trail broken: {len(result.problems)} problem(s) in {result.checked} entries",
+                    returncode=1,
+                )
             self.stdout.write(f"audit trail intact: {result.checked} entries, head {result.head}")
             return
         out = sys.stdout if options["out"] == "-" else open(options["out"], "w", encoding="utf-8", newline="")  # noqa: SIM115
