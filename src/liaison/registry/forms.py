@@ -1,0 +1,250 @@
+"""Forms of the registry web UI.
+
+The forms parse and present input only; the services validate the business rules and write. That is why they
+are plain ``forms.Form`` classes that borrow their fields from the models instead of ModelForms: a ModelForm
+would copy the input onto the instance the service then snapshots as "before", so an edit would look like no
+change, and it would run uniqueness checks whose messages are vaguer than the service's ("EDRPOU … is already
+registered for …").
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liaison.registry.choices import (
+    CertificationStandard,
+    Country,
+    Language,
+    OrganisationRole,
+    SharedGroup,
+)
+from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+from liaison.registry.selectors import technology_field_tree
+
+INDENT = "\u2003"  # an em space per tree level: visible indentation inside <option> without markup
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+def grouped_field_choices() -> list[tuple[Any, Any]]:
+    """Technology fields as <optgroup>s, one per top-level field, with descendants indented below it."""
+    groups: list[tuple[Any, list[tuple[int, str]]]] = []
+    for field, depth in technology_field_tree():
+        if depth == 0:
+            groups.append((field.label, []))
+        groups[-1][1].append((field.pk, INDENT * depth + field.label))
+    return groups
+
+
+def flat_field_choices(*, value: str = "pk") -> list[tuple[Any, str]]:
+    """Technology fields in tree order, indented, keyed by primary key or code."""
+    return [(getattr(f, value), INDENT * depth + f.label) for f, depth in technology_field_tree()]
+
+
+class ModelFieldsForm(forms.Form):
+    """A plain form whose fields come from a model (labels, help texts, widgets), which never touches an
+    instance. Declared fields override generated ones of the same name and keep the model's order."""
+
+    model: ClassVar[type[models.Model]]
+    model_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        generated = forms.fields_for_model(self.model, fields=self.model_fields)
+        self.fields = {**generated, **self.fields}
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values keyed the way the service expects them."""
+        return dict(self.cleaned_data)
+
+
+def _identifier(name: str) -> forms.CharField:
+    """Identifiers are entered as people write them ("de 136 695 976"); the service normalises them."""
+    return forms.CharField(label=Organisation._meta.get_field(name).verbose_name, max_length=40, required=False)
+
+
+class OrganisationForm(ModelFieldsForm):
+    model = Organisation
+    model_fields = (
+        "legal_name",
+        "short_name",
+        "name_de",
+        "name_uk",
+        "name_en",
+        "country",
+        "street",
+        "postal_code",
+        "city",
+        "region",
+        "size_class",
+        "security_clearance",
+        "description_de",
+        "description_uk",
+        "description_en",
+        "hr_court",
+        "hr_number",
+    )
+    edrpou = _identifier("edrpou")
+    vat_id = _identifier("vat_id")
+    lei = _identifier("lei")
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=OrganisationRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    technology_fields = forms.TypedMultipleChoiceField(
+        label=_("technology fields"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    shared_groups = forms.MultipleChoiceField(
+        label=_("shared with other companies"),
+        choices=SharedGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Other companies on the platform see the legal name, short name and country together with "
+            "the groups ticked here; with none ticked, the organisation stays private."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technology_fields"].choices = grouped_field_choices()
+
+    @staticmethod
+    def initial_for(org: Organisation) -> dict[str, Any]:
+        names = (*OrganisationForm.model_fields, "website", "edrpou", "vat_id", "lei", "roles", "shared_groups")
+        initial = {name: getattr(org, name) or "" for name in names}
+        initial["roles"], initial["shared_groups"] = list(org.roles), list(org.shared_groups)
+        initial["technology_fields"] = [f.pk for f in org.technology_fields.all()]
+        return initial
+
+
+class ProductForm(ModelFieldsForm):
+    model = Product
+    model_fields = (
+        "name_en",
+        "name_de",
+        "name_uk",
+        "description_en",
+        "description_de",
+        "description_uk",
+        "trl",
+        "category",
+        "combat_proven",
+        "annual_capacity",
+        "capacity_unit",
+    )
+    technology_field = forms.TypedChoiceField(label=_("technology field"), coerce=int, empty_value=None, required=False)
+    trl = forms.IntegerField(label=_("technology readiness level"), min_value=1, max_value=9)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["technology_field"].choices = _blank("—") + flat_field_choices()
+
+    @staticmethod
+    def initial_for(product: Product) -> dict[str, Any]:
+        initial = {name: getattr(product, name) for name in ProductForm.model_fields}
+        initial["technology_field"] = product.technology_field_id
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["technology_field_id"] = data.pop("technology_field")
+        return data
+
+
+class PersonForm(ModelFieldsForm):
+    model = Person
+    model_fields = ("full_name", "function", "email", "phone")
+    languages = forms.MultipleChoiceField(
+        label=_("languages"), choices=Language.choices, required=False, widget=forms.SelectMultiple
+    )
+
+    @staticmethod
+    def initial_for(person: Person) -> dict[str, Any]:
+        return {name: getattr(person, name) for name in (*PersonForm.model_fields, "languages")}
+
+
+class PersonEraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the erasure"),
+        max_length=500,
+        help_text=_("For example the reference of the person's request (GDPR Art. 17)."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CertificationForm(ModelFieldsForm):
+    model = Certification
+    model_fields = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
+    valid_from = forms.DateField(label=_("valid from"), required=False, widget=DateInput)
+    valid_until = forms.DateField(label=_("valid until"), required=False, widget=DateInput)
+
+
+class TechnologyFieldForm(ModelFieldsForm):
+    model = TechnologyField
+    model_fields = ("code", "label_en", "label_de", "label_uk", "position")
+    parent = forms.TypedChoiceField(label=_("parent"), coerce=int, empty_value=None, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = _blank(_("— top level —")) + flat_field_choices()
+
+    @staticmethod
+    def initial_for(field: TechnologyField) -> dict[str, Any]:
+        initial = {name: getattr(field, name) for name in TechnologyFieldForm.model_fields}
+        initial["parent"] = field.parent_id
+        return initial
+
+    def service_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["parent_id"] = data.pop("parent")
+        return data
+
+
+def _live(attrs: dict[str, str], trigger: str) -> dict[str, str]:
+    """HTMX attributes that refresh the result table from one filter control, sending the whole form."""
+    return {
+        **attrs,
+        "hx-get": reverse("registry:organisation_list"),
+        "hx-trigger": trigger,
+        "hx-include": "closest form",
+        "hx-target": "#organisation-results",
+        "hx-push-url": "true",
+    }
+
+
+class OrganisationFilterForm(forms.Form):
+    """The list's filters. Rendering only: the selector parses the query string itself, so an unknown value
+    filters to nothing instead of failing."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    technology_field = forms.ChoiceField(label=_("Technology field"), required=False)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    certification = forms.ChoiceField(label=_("Certification"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = _blank(_("any"))
+        self.fields["country"].choices = any_ + list(Country.choices)
+        self.fields["technology_field"].choices = any_ + flat_field_choices(value="code")
+        self.fields["role"].choices = any_ + list(OrganisationRole.choices)
+        self.fields["certification"].choices = any_ + list(CertificationStandard.choices)
+        search_attrs = {"type": "search", "autocomplete": "off", "placeholder": str(_("Name, city … in any script"))}
+        self.fields["q"].widget.attrs.update(_live(search_attrs, "input changed delay:300ms, search"))
+        for name in ("country", "technology_field", "role", "certification"):
+            self.fields[name].widget.attrs.update(_live({}, "change"))
