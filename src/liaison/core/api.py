@@ -1,0 +1,87 @@
+"""API base pieces shared by every app: the default permission (token, or a session that passed 2FA for staff),
+the acting identity of a request, the mapping of service exceptions to HTTP, and the error schemas.
+
+This module is named in REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"], which DRF resolves while
+``rest_framework.views`` is being imported; so it must not import views or viewsets itself (the audit endpoint
+lives in core/audit_api.py for that reason)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, permissions, serializers
+
+from liaison.accounts.models import ApiToken
+from liaison.core.actors import Actor
+from liaison.core.permissions import PermissionDeniedError
+
+
+class IsAuthenticatedWithSecondFactor(permissions.BasePermission):
+    """Authenticated, and for staff roles on a session also verified by a second factor.
+
+    The browser middleware lets /api/ through unverified (API clients cannot answer a 2FA redirect), so without
+    this check a staff password alone would open every record through the session API. Tokens are created only
+    from a verified session, so a token request counts as verified."""
+
+    message = _("Staff accounts must pass two-factor authentication before using the API.")
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if isinstance(request.auth, ApiToken) or not user.is_staff_role:
+            return True
+        is_verified = getattr(user, "is_verified", None)
+        return bool(is_verified and is_verified())
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Documents ``Authorization: Token <key>`` so Swagger UI offers it under "Authorize"."""
+
+    target_class = "liaison.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token authentication: `Token <key>` (create a token under Account › API tokens).",
+        }
+
+
+def actor_for(request: Any) -> Actor:
+    """The audited identity: a token request is recorded as such, so the trail tells scripts from people."""
+    via = "token" if isinstance(request.auth, ApiToken) else "user"
+    return Actor.for_user(request.user, via=via)
+
+
+@contextlib.contextmanager
+def service_errors(*, hide_denial: bool = True) -> Iterator[None]:
+    """Turn service exceptions into API errors: field errors → 400; a denial → 404 (hiding that the object
+    exists, as selectors do) or, where there is nothing to hide, 403 with the reason."""
+    try:
+        yield
+    except ValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise exceptions.ValidationError(detail) from exc
+    except PermissionDeniedError as exc:
+        if hide_denial:
+            raise exceptions.NotFound() from exc
+        raise exceptions.PermissionDenied(exc.decision.reason) from exc
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+FIELD_ERRORS = OpenApiResponse(OpenApiTypes.OBJECT, description="Field name → list of error messages.")
+READ_ERRORS = {401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+WRITE_ERRORS = {**READ_ERRORS, 400: FIELD_ERRORS}

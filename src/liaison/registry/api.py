@@ -1,0 +1,342 @@
+"""The registry's REST API. Reads go through the selectors (so a company sees only what is shared with it),
+writes through the services (so they are validated, permission-checked and audited); serializers only validate
+input and shape output. A denial on an existing object answers 404, like an absent one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.core.api import READ_ERRORS, WRITE_ERRORS, ErrorSerializer, actor_for, service_errors
+from liaison.registry import selectors, services
+from liaison.registry.api_serializers import (
+    CertificationInputSerializer,
+    CertificationSerializer,
+    MeSerializer,
+    OrganisationCardSerializer,
+    OrganisationCreatedSerializer,
+    OrganisationDetailSerializer,
+    OrganisationInputSerializer,
+    PersonErasureSerializer,
+    PersonExportSerializer,
+    PersonInputSerializer,
+    PersonSerializer,
+    ProductInputSerializer,
+    ProductSerializer,
+    TechnologyFieldInputSerializer,
+    TechnologyFieldSerializer,
+)
+from liaison.registry.models import Organisation, Person, TechnologyField
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+ORGANISATION_ID = OpenApiParameter("organisation_pk", int, OpenApiParameter.PATH, description="Organisation id")
+ORGANISATION_FILTERS = [
+    OpenApiParameter("q", str, description="Name search across scripts and transliterations; ranks results."),
+    OpenApiParameter("country", str, description="ISO country code, e.g. `DE`, `UA`."),
+    OpenApiParameter("technology_field", str, description="Technology field code; includes sub-fields."),
+    OpenApiParameter("role", str, description="Organisation role, e.g. `series_production`."),
+    OpenApiParameter("certification", str, description="Certification standard, e.g. `AQAP 2110`."),
+]
+
+
+def _card(viewer: Any, organisation: Organisation) -> dict[str, Any]:
+    return OrganisationCardSerializer(selectors.organisation_card(viewer=viewer, organisation=organisation)).data
+
+
+@extend_schema(tags=["organisations"])
+@extend_schema_view(
+    list=extend_schema(
+        parameters=ORGANISATION_FILTERS, responses={200: OrganisationCardSerializer(many=True), **READ_ERRORS}
+    ),
+    retrieve=extend_schema(parameters=[ID], responses={200: OrganisationDetailSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        request=OrganisationInputSerializer, responses={201: OrganisationCreatedSerializer, **WRITE_ERRORS}
+    ),
+    partial_update=extend_schema(
+        parameters=[ID],
+        request=OrganisationInputSerializer,
+        responses={200: OrganisationCardSerializer, **WRITE_ERRORS},
+    ),
+)
+class OrganisationViewSet(viewsets.ViewSet):
+    """Organisations the caller may see, each reduced to the field groups shared with the caller."""
+
+    lookup_value_regex = r"\d+"
+    pagination_class = LimitOffsetPagination
+
+    def list(self, request: Request) -> Response:
+        filters = selectors.OrganisationFilters.from_mapping(request.query_params)
+        if filters.q:
+            rows: Any = selectors.organisation_search(
+                viewer=request.user, filters=filters, limit=selectors.MAX_SEARCH_CANDIDATES
+            )
+        else:
+            rows = selectors.organisation_list(viewer=request.user, filters=filters).order_by("legal_name", "pk")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self) or []
+        prefetch_related_objects(page, "technology_fields")
+        return paginator.get_paginated_response([_card(request.user, org) for org in page])
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        org = selectors.organisation_get(viewer=request.user, pk=pk)
+        viewer = request.user
+        data = {
+            **selectors.organisation_card(viewer=viewer, organisation=org),
+            "products": selectors.products_visible(viewer=viewer, organisation=org),
+            "certifications": selectors.certifications_visible(viewer=viewer, organisation=org),
+            "people": selectors.people_visible(viewer=viewer, organisation=org),
+        }
+        return Response(OrganisationDetailSerializer(data).data)
+
+    def create(self, request: Request) -> Response:
+        data = _validated(OrganisationInputSerializer, request.data, partial=False)
+        with service_errors(hide_denial=False):
+            result = services.organisation_create(actor=actor_for(request), data=data)
+        visible = set(
+            Organisation.objects.visible_to(request.user)
+            .filter(pk__in=[o.pk for o in result.possible_duplicates])
+            .values_list("pk", flat=True)
+        )
+        body = {
+            **_card(request.user, result.organisation),
+            "possible_duplicates": sorted(o.pk for o in result.possible_duplicates if o.pk in visible),
+        }
+        return Response(OrganisationCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        org = selectors.organisation_get(viewer=request.user, pk=pk)
+        data = _validated(OrganisationInputSerializer, request.data, partial=True)
+        with service_errors():
+            result = services.organisation_update(actor=actor_for(request), organisation=org, data=data)
+        return Response(_card(request.user, selectors.organisation_get(viewer=request.user, pk=result.organisation.pk)))
+
+
+def _validated(serializer_class: type[serializers.Serializer], data: Any, *, partial: bool) -> dict[str, Any]:
+    serializer = serializer_class(data=data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class _OrganisationChildViewSet(viewsets.ViewSet):
+    """Products, certifications and people of one organisation: read as the organisation card allows (a group
+    that is not shared lists empty and its items are 404), written through the organisation's services."""
+
+    lookup_value_regex = r"\d+"
+    output: type[serializers.Serializer]
+    input: type[serializers.Serializer]
+
+    def _organisation(self) -> Organisation:
+        return selectors.organisation_get(viewer=self.request.user, pk=self.kwargs["organisation_pk"])
+
+    def _visible(self, organisation: Organisation) -> list[Any]:
+        raise NotImplementedError
+
+    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+        raise NotImplementedError
+
+    def _get(self, organisation: Organisation, pk: str) -> Any:
+        found = next((item for item in self._visible(organisation) if str(item.pk) == pk), None)
+        if found is None:
+            raise Http404
+        return found
+
+    def list(self, request: Request, organisation_pk: str) -> Response:
+        return Response(self.output(self._visible(self._organisation()), many=True).data)
+
+    def retrieve(self, request: Request, organisation_pk: str, pk: str) -> Response:
+        return Response(self.output(self._get(self._organisation(), pk)).data)
+
+    def create(self, request: Request, organisation_pk: str) -> Response:
+        organisation = self._organisation()
+        data = _validated(self.input, request.data, partial=False)
+        with service_errors():
+            instance = self._save(organisation, data)
+        return Response(self.output(instance).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, organisation_pk: str, pk: str) -> Response:
+        organisation = self._organisation()
+        instance = self._get(organisation, pk)
+        data = _validated(self.input, request.data, partial=True)
+        with service_errors():
+            instance = self._save(organisation, data, instance)
+        return Response(self.output(instance).data)
+
+
+def _child_schema(output: Any, input_: Any, tag: str, *, deletable: bool = True) -> Any:
+    destroy = (
+        {"destroy": extend_schema(tags=[tag], parameters=[ORGANISATION_ID, ID], responses={204: None, **READ_ERRORS})}
+        if deletable
+        else {}
+    )
+    return extend_schema_view(
+        list=extend_schema(tags=[tag], parameters=[ORGANISATION_ID], responses={200: output(many=True), **READ_ERRORS}),
+        retrieve=extend_schema(tags=[tag], parameters=[ORGANISATION_ID, ID], responses={200: output, **READ_ERRORS}),
+        create=extend_schema(
+            tags=[tag], parameters=[ORGANISATION_ID], request=input_, responses={201: output, **WRITE_ERRORS}
+        ),
+        partial_update=extend_schema(
+            tags=[tag], parameters=[ORGANISATION_ID, ID], request=input_, responses={200: output, **WRITE_ERRORS}
+        ),
+        **destroy,
+    )
+
+
+@_child_schema(ProductSerializer, ProductInputSerializer, "products")
+class ProductViewSet(_OrganisationChildViewSet):
+    output, input = ProductSerializer, ProductInputSerializer
+
+    def _visible(self, organisation: Organisation) -> list[Any]:
+        return selectors.products_visible(viewer=self.request.user, organisation=organisation)
+
+    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+        return services.product_save(
+            actor=actor_for(self.request), organisation=organisation, data=data, product=instance
+        )
+
+    def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
+        product = self._get(self._organisation(), pk)
+        with service_errors():
+            services.product_delete(actor=actor_for(request), product=product)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@_child_schema(CertificationSerializer, CertificationInputSerializer, "certifications")
+class CertificationViewSet(_OrganisationChildViewSet):
+    output, input = CertificationSerializer, CertificationInputSerializer
+
+    def _visible(self, organisation: Organisation) -> list[Any]:
+        return selectors.certifications_visible(viewer=self.request.user, organisation=organisation)
+
+    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+        return services.certification_save(
+            actor=actor_for(self.request), organisation=organisation, data=data, certification=instance
+        )
+
+    def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
+        certification = self._get(self._organisation(), pk)
+        with service_errors():
+            services.certification_delete(actor=actor_for(request), certification=certification)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@_child_schema(PersonSerializer, PersonInputSerializer, "people", deletable=False)
+class PersonViewSet(_OrganisationChildViewSet):
+    """Contact persons. There is no delete: people are erased (GDPR Art. 17) through /api/people/{id}/erase/."""
+
+    output, input = PersonSerializer, PersonInputSerializer
+
+    def _visible(self, organisation: Organisation) -> list[Any]:
+        return selectors.people_visible(viewer=self.request.user, organisation=organisation)
+
+    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+        return services.person_save(
+            actor=actor_for(self.request), organisation=organisation, data=data, person=instance
+        )
+
+
+def _person(request: Request, pk: str) -> Person:
+    """A person of an organisation the caller may see (the services then require edit rights)."""
+    person = (
+        Person.objects.select_related("organisation")
+        .filter(pk=pk, erased_at__isnull=True, organisation__in=Organisation.objects.visible_to(request.user))
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+class PersonExportView(APIView):
+    @extend_schema(
+        tags=["people"],
+        operation_id="people_export",
+        parameters=[ID],
+        responses={200: PersonExportSerializer, **READ_ERRORS},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        """Everything stored about a person (GDPR Art. 15). The export itself is audited."""
+        person = _person(request, pk)
+        with service_errors():
+            export = services.person_export(actor=actor_for(request), person=person)
+        return Response(PersonExportSerializer(export).data)
+
+
+class PersonEraseView(APIView):
+    @extend_schema(
+        tags=["people"],
+        operation_id="people_erase",
+        parameters=[ID],
+        request=PersonErasureSerializer,
+        responses={204: None, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        """Erase a person (GDPR Art. 17) giving the reason, e.g. the request reference."""
+        person = _person(request, pk)
+        data = _validated(PersonErasureSerializer, request.data, partial=False)
+        with service_errors():
+            services.person_erase(actor=actor_for(request), person=person, reason=data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["technology fields"])
+@extend_schema_view(
+    list=extend_schema(responses={200: TechnologyFieldSerializer(many=True), **READ_ERRORS}),
+    retrieve=extend_schema(parameters=[ID], responses={200: TechnologyFieldSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        request=TechnologyFieldInputSerializer, responses={201: TechnologyFieldSerializer, **WRITE_ERRORS}
+    ),
+    partial_update=extend_schema(
+        parameters=[ID],
+        request=TechnologyFieldInputSerializer,
+        responses={200: TechnologyFieldSerializer, **WRITE_ERRORS},
+    ),
+)
+class TechnologyFieldViewSet(viewsets.ViewSet):
+    """The taxonomy, in tree order. Everyone may read it; administrators edit it (others get 403 and why)."""
+
+    lookup_value_regex = r"\d+"
+
+    def list(self, request: Request) -> Response:
+        fields = [f for f, _depth in selectors.technology_field_tree()]
+        return Response(TechnologyFieldSerializer(fields, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(TechnologyFieldSerializer(_technology_field(pk)).data)
+
+    def create(self, request: Request) -> Response:
+        data = _validated(TechnologyFieldInputSerializer, request.data, partial=False)
+        with service_errors(hide_denial=False):
+            field = services.technology_field_save(actor=actor_for(request), data=data)
+        return Response(TechnologyFieldSerializer(field).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        field = _technology_field(pk)
+        data = _validated(TechnologyFieldInputSerializer, request.data, partial=True)
+        with service_errors(hide_denial=False):
+            field = services.technology_field_save(actor=actor_for(request), data=data, technology_field=field)
+        return Response(TechnologyFieldSerializer(field).data)
+
+
+def _technology_field(pk: str) -> TechnologyField:
+    field = TechnologyField.objects.select_related("parent").filter(pk=pk).first()
+    if field is None:
+        raise Http404
+    return field
+
+
+class MeView(APIView):
+    @extend_schema(tags=["accounts"], responses={200: MeSerializer, 401: ErrorSerializer, 403: ErrorSerializer})
+    def get(self, request: Request) -> Response:
+        """Who the API sees: username, roles and the organisations the caller acts for."""
+        user = request.user
+        organisations = Organisation.objects.filter(memberships__user=user).order_by("legal_name")
+        body = {"username": user.get_username(), "roles": sorted(user.role_names()), "organisations": organisations}
+        return Response(MeSerializer(body).data)
