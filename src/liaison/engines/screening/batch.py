@@ -37,9 +37,7 @@ def _check_query(query: Query, path: str, line: int) -> Query:
     if not query.id:
         raise WatchlistError(path, line, "query without id")
     if query.schema not in QUERY_SCHEMATA:
-        raise WatchlistError(
-            path, line, f"schema must be one of {', '.join(QUERY_SCHEMATA)}, not {query.schema!r}"
-        )
+        raise WatchlistError(path, line, f"schema must be one of {', '.join(QUERY_SCHEMATA)}, not {query.schema!r}")
     if any(len(name) > MAX_NAME_LENGTH for name in query.names):
         raise WatchlistError(path, line, f"name longer than {MAX_NAME_LENGTH} characters")
     if not query.names and not query.registration_numbers:

@@ -22,8 +22,9 @@ BIRTH_YEAR_NEIGHBOUR = -0.15
 BIRTH_DATE_CONFLICT = -0.4
 COUNTRY_EQUAL = 0.02
 COUNTRY_CONFLICT = -0.1
-REGISTRATION_EQUAL_FLOOR = 0.95
+REGISTRATION_EQUAL_FLOOR = 0.98
 REGISTRATION_CONFLICT = -0.15
+REGISTRATION_UNCONFIRMED = -0.03  # the query has a number, the entry has none: the hit cannot be confirmed
 
 COUNTRY_NAMES: dict[str, str] = {
     "ukraine": "ua", "україна": "ua", "украина": "ua", "ukraina": "ua", "russia": "ru", "россия": "ru",
@@ -109,7 +110,10 @@ def weigh(
             delta += found[0]
             reasons.append(found[1])
     query_numbers, listed_numbers = registrations
-    if query_numbers and listed_numbers:
+    if query_numbers and not listed_numbers:
+        delta += REGISTRATION_UNCONFIRMED
+        reasons.append("no registration number listed to confirm")
+    elif query_numbers and listed_numbers:
         common = sorted(set(query_numbers) & set(listed_numbers))
         if common:
             floor = REGISTRATION_EQUAL_FLOOR

@@ -34,7 +34,7 @@ from liaison.engines.screening.evidence import (
 )
 from liaison.engines.screening.loaders import Source, iter_source
 from liaison.engines.screening.model import MATCHABLE_SCHEMATA, Entity, Kind, Match, Query, kinds_compatible
-from liaison.engines.screening.names import Token, blocking_keys, tokenize
+from liaison.engines.screening.names import Role, Token, blocking_keys, tokenize
 from liaison.engines.screening.scoring import score_joined, score_names
 
 DEFAULT_THRESHOLD = 0.8
@@ -50,9 +50,7 @@ _EMPTY = sys.intern("")
 UIntArray = npt.NDArray[np.uint32]
 # For each query kind, which entity kind codes (array positions) it may match.
 _ALLOWED = {
-    query: np.array(
-        [code in set(Kind) and kinds_compatible(query, Kind(code)) for code in range(max(Kind) + 1)]
-    )
+    query: np.array([code in set(Kind) and kinds_compatible(query, Kind(code)) for code in range(max(Kind) + 1)])
     for query in Kind
 }
 
@@ -75,9 +73,7 @@ def _pack_facts(entity: Entity) -> str:
 def _unpack_facts(packed: str) -> _Facts:
     if not packed:
         return _Facts((), (), ())
-    dates, countries, numbers = (
-        tuple(filter(None, part.split(_VALUE_SEP))) for part in packed.split(_FACT_SEP)
-    )
+    dates, countries, numbers = (tuple(filter(None, part.split(_VALUE_SEP))) for part in packed.split(_FACT_SEP))
     return _Facts(dates, countries, numbers)
 
 
@@ -86,6 +82,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
+        self.first_name = array("I")
         self.kinds = bytearray()
         self.schemas = bytearray()
         self.list_of = array("H")
@@ -115,6 +112,7 @@ class _Builder:
         self.list_of.append(self._code(self.list_codes, (entity.list_name, entity.list_version)))
         self.facts.append(_pack_facts(entity))
         first_name = len(self.names)
+        self.first_name.append(first_name)
         for name in entity.names:
             name_id = len(self.names)
             self.names.append(name)
@@ -138,6 +136,8 @@ class Index:
 
     def __init__(self, built: _Builder, postings: UIntArray, offsets: npt.NDArray[np.int64]) -> None:
         self._ids = built.ids
+        self._first_name = built.first_name
+        self._first_name.append(len(built.names))  # sentinel: names of entity e are first[e]:first[e + 1]
         self._schemas = {code: schema for schema, code in built.schema_codes.items()}
         self._lists = {code: pair for pair, code in built.list_codes.items()}
         self._entity_schema = bytes(built.schemas)
@@ -242,13 +242,22 @@ class Index:
         result: UIntArray = unique
         return result
 
+    def _known_patronymics(self, entity: int, kind: Kind) -> list[Token]:
+        """Patronymics stated in any of the entity's names (its names have consecutive ids)."""
+        if kind != Kind.PERSON:
+            return []
+        first, last = self._first_name[entity], self._first_name[entity + 1]
+        names = (tokenize(self._names[name_id], kind) for name_id in range(first, last))
+        return [token for tokens in names for token in tokens if token.role == Role.PATRONYMIC]
+
     def _score_name(
-        self, query: Sequence[tuple[Token, ...]], name_id: int, kind: Kind
+        self, query: Sequence[tuple[Token, ...]], name_id: int, entity: int, kind: Kind
     ) -> tuple[float, list[str]]:
         listed = tokenize(self._names[name_id], kind)
+        known = self._known_patronymics(entity, kind)
         best_score, best_reasons = 0.0, [""]
         for tokens in query:
-            named = score_names(tokens, listed)
+            named = score_names(tokens, listed, known)
             if named.score > best_score:
                 best_score, best_reasons = named.score, list(named.reasons)
             joined = score_joined(tokens, listed)
@@ -259,7 +268,7 @@ class Index:
     def _match(self, query: Query, query_tokens: Sequence[tuple[Token, ...]], name_id: int) -> Match:
         entity = int(self._name_entity[name_id])
         schema = self._schemas[self._entity_schema[entity]]
-        name_score, reasons = self._score_name(query_tokens, name_id, MATCHABLE_SCHEMATA[schema])
+        name_score, reasons = self._score_name(query_tokens, name_id, entity, MATCHABLE_SCHEMATA[schema])
         facts = _unpack_facts(self._facts[entity])
         evidence = weigh(
             (query.birth_dates, facts.dates),
@@ -274,9 +283,7 @@ class Index:
             schema, tuple(reasons),
         )  # fmt: skip
 
-    def screen(
-        self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
-    ) -> list[Match]:
+    def screen(self, query: Query, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT) -> list[Match]:
         """Best hits for ``query`` with score ≥ ``threshold``, at most ``limit``, best first."""
         query = normalize_query(query)
         kind = MATCHABLE_SCHEMATA[query.schema]
@@ -296,9 +303,7 @@ def normalize_query(query: Query) -> Query:
     """Normalise the query's facts the way the loaders normalise the watchlist's."""
     dates = tuple(date for value in query.birth_dates if (date := normalize_date(value)))
     countries = tuple(normalize_country(value) for value in query.countries if value.strip())
-    numbers = tuple(
-        number for value in query.registration_numbers if (number := normalize_registration(value))
-    )
+    numbers = tuple(number for value in query.registration_numbers if (number := normalize_registration(value)))
     return Query(query.id, query.schema, query.names, dates, countries, numbers)
 
 

@@ -168,9 +168,7 @@ def _ftm_entity(raw: bytes, source: Source, line: int) -> Entity | None:
 
 def _progress(source: Source, enabled: bool) -> tqdm[Any]:
     size = source.path.stat().st_size
-    return tqdm(
-        total=size, unit="B", unit_scale=True, desc=source.list_name, file=sys.stderr, disable=not enabled
-    )
+    return tqdm(total=size, unit="B", unit_scale=True, desc=source.list_name, file=sys.stderr, disable=not enabled)
 
 
 def iter_ftm(source: Source, *, progress: bool = False) -> Iterator[Entity]:

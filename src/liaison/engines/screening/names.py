@@ -109,6 +109,9 @@ def _given_name_table() -> dict[str, str]:
 
 
 GIVEN_NAMES: dict[str, str] = _given_name_table()
+GIVEN_NAME_KEYS: dict[str, tuple[str, ...]] = {}
+for _key, _canon in GIVEN_NAMES.items():
+    GIVEN_NAME_KEYS[_canon] = (*GIVEN_NAME_KEYS.get(_canon, ()), _key)
 
 # Legal forms, written as people write them; compared by phonetic keys, so ТОВ = TOV and ООО = OOO.
 LEGAL_FORMS: tuple[str, ...] = (
@@ -230,6 +233,17 @@ def patronymic_stem(key: str) -> str | None:
     return None
 
 
+def patronymic_canon(key: str) -> str:
+    """Canonical father's name of a patronymic key, so that Олексійович and Алексеевич agree: the stem,
+    possibly with the letters the suffix swallowed (Алексе-евич → Алексей, Петр-ович → Петро)."""
+    stem = patronymic_stem(key) or key
+    for ending in ("", "i", "ei", "o", "a"):
+        canon = GIVEN_NAMES.get(stem + ending)
+        if canon is not None:
+            return "~" + canon
+    return "~" + stem
+
+
 def _person_role(key: str, count: int) -> Role:
     if key in GIVEN_NAMES:
         return Role.GIVEN
@@ -269,7 +283,9 @@ def _role(key: str, kind: Kind, count: int) -> Role:
 def tokenize(name: str, kind: Kind) -> tuple[Token, ...]:
     """Split a name into weighted tokens; cached because hits on popular names repeat across queries."""
     pairs = _keyed_words(name, kind)
-    return tuple(
-        Token(word, fold(word), key, GIVEN_NAMES.get(key, key), _role(key, kind, len(pairs)))
-        for word, key in pairs
-    )
+    tokens = []
+    for word, key in pairs:
+        role = _role(key, kind, len(pairs))
+        canon = patronymic_canon(key) if role == Role.PATRONYMIC else GIVEN_NAMES.get(key, key)
+        tokens.append(Token(word, fold(word), key, canon, role))
+    return tuple(tokens)

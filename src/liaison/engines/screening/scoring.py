@@ -11,21 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
 from liaison.engines.screening.names import (
-    GIVEN_NAMES,
+    GIVEN_NAME_KEYS,
     MISSING_WEIGHT,
     ROLE_LABEL,
     ROLE_WEIGHT,
     Role,
     Token,
-    patronymic_stem,
 )
 
 MIN_PAIR_SIMILARITY = 0.6
 """Below this, two words are different words, not a misspelling of one another."""
+ONE_EDIT_CREDIT = 0.85
+TWO_EDIT_CREDIT = 0.7
+PATRONYMIC_CONFLICT = 0.6
+"""Weight of a patronymic on each side when both names have one and they differ: another father."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,41 +40,51 @@ class NameScore:
     reasons: tuple[str, ...]
 
 
-def _similarity(query: Token, other: Token) -> tuple[float, str]:
-    """Similarity of two words and how they relate ("equal after transliteration", "similar" ...)."""
+def _similarity(query: Token, other: Token) -> tuple[float, str, int]:
+    """Similarity of two words, how they relate ("equal after transliteration", "similar" ...) and the
+    number of edits between them."""
     if query.folded == other.folded:
-        return 1.0, "equal"
+        return 1.0, "equal", 0
     if query.key == other.key:
-        return 1.0, "equal after transliteration"
+        return 1.0, "equal after transliteration", 0
     if query.canon == other.canon:
-        return 1.0, "Ukrainian/Russian forms of one name"
+        patronymic = query.role == Role.PATRONYMIC and other.role == Role.PATRONYMIC
+        return 1.0, "Ukrainian/Russian forms of one " + ("patronymic" if patronymic else "name"), 0
     if query.role == Role.INITIAL or other.role == Role.INITIAL:
         first, second = sorted((query.key, other.key), key=len)
         same = len(first) == 1 and second.startswith(first)
-        return (0.9, "initial") if same else (0.0, "")
-    if query.role == Role.PATRONYMIC and other.role == Role.PATRONYMIC:
-        stems = patronymic_stem(query.key), patronymic_stem(other.key)
-        if (
-            stems[0]
-            and stems[1]
-            and GIVEN_NAMES.get(stems[0], stems[0]) == GIVEN_NAMES.get(stems[1], stems[1])
-        ):
-            return 1.0, "Ukrainian/Russian forms of one patronymic"
-    similarity = max(OSA.normalized_similarity(query.key, other.key), _canon_similarity(query, other))
-    return similarity, "similar"
+        return (0.9, "initial", 1) if same else (0.0, "", 99)
+    edits = _edits(query.key, query.canon, other.key, other.canon)
+    return max(0.0, 1.0 - edits / max(len(query.key), len(other.key))), "similar", edits
 
 
-def _canon_similarity(query: Token, other: Token) -> float:
-    if query.canon == query.key and other.canon == other.key:
-        return 0.0
-    return OSA.normalized_similarity(query.canon, other.canon)
+@lru_cache(maxsize=1 << 16)
+def _edits(query_key: str, query_canon: str, other_key: str, other_canon: str) -> int:
+    """Fewest edits between two words, also trying every listed form of a given name, so that a typo in
+    the Russian form of a name listed in its Ukrainian form is still one typo.  Cached: the same word
+    pairs recur across candidates and queries."""
+    best = OSA.distance(query_key, other_key)
+    if best <= 1 or (query_canon == query_key and other_canon == other_key):
+        return best
+    best = min(best, OSA.distance(query_canon, other_canon))
+    for form in GIVEN_NAME_KEYS.get(other_canon, ()):
+        best = min(best, OSA.distance(query_key, form))
+    for form in GIVEN_NAME_KEYS.get(query_canon, ()):
+        best = min(best, OSA.distance(form, other_key))
+    return best
 
 
-def _credit(similarity: float) -> float:
-    """Turn a word similarity into credit: one typo in a long word costs little, two typos a lot."""
-    if similarity >= 1.0:
+def _credit(query: Token, other: Token, edits: int) -> float:
+    """Credit for an aligned word pair, by edit count: one slip in a word of five or more letters still
+    counts as the same word, two slips only in long words; otherwise the credit decays fast."""
+    if edits == 0:
         return 1.0
-    return max(0.0, 1.0 - 2.2 * (1.0 - similarity))
+    length = max(len(query.key), len(other.key))
+    if edits == 1 and length >= 5:
+        return ONE_EDIT_CREDIT
+    if edits == 2 and length >= 10:
+        return TWO_EDIT_CREDIT
+    return max(0.0, 1.0 - 2.2 * edits / length)
 
 
 def _label(token: Token) -> str:
@@ -89,52 +103,81 @@ def _describe(query: Token, other: Token, relation: str, similarity: float) -> s
     return f"{label} {query.text}≈{other.text}: {relation}"
 
 
-def _align(query: Sequence[Token], other: Sequence[Token]) -> list[tuple[int, int, float, str]]:
+Pair = tuple[int, int, float, str, int]  # query index, listed index, similarity, relation, edits
+
+
+def _align(query: Sequence[Token], other: Sequence[Token]) -> list[Pair]:
     """Greedy best-first one-to-one word alignment; order-free, so "SHEVCHENKO Oleksandr" aligns too."""
     candidates = []
     for i, q in enumerate(query):
         for j, o in enumerate(other):
-            similarity, relation = _similarity(q, o)
+            similarity, relation, edits = _similarity(q, o)
             if similarity >= MIN_PAIR_SIMILARITY:
-                candidates.append((similarity, -abs(i - j), i, j, relation))
+                candidates.append((similarity, -abs(i - j), i, j, relation, edits))
     candidates.sort(reverse=True)
     used_q: set[int] = set()
     used_o: set[int] = set()
     pairs = []
-    for similarity, _, i, j, relation in candidates:
+    for similarity, _, i, j, relation, edits in candidates:
         if i not in used_q and j not in used_o:
             used_q.add(i)
             used_o.add(j)
-            pairs.append((i, j, similarity, relation))
+            pairs.append((i, j, similarity, relation, edits))
     return pairs
+
+
+def _missing_weight(token: Token, conflict: bool) -> float:
+    """Half the word's weight (pairs count the mean of both sides); a conflicting patronymic counts fully."""
+    if conflict and token.role == Role.PATRONYMIC:
+        return PATRONYMIC_CONFLICT
+    return MISSING_WEIGHT[token.role] / 2.0
 
 
 def _pair_weight(q: Token, o: Token) -> float:
     return (ROLE_WEIGHT[q.role] + ROLE_WEIGHT[o.role]) / 2.0
 
 
-def score_names(query: Sequence[Token], other: Sequence[Token]) -> NameScore:
-    """Weighted share of the two names that agrees, word by word; explains each agreeing and missing word."""
+def _patronymic_conflict(missing_q: Sequence[Token], missing_o: Sequence[Token], known: Sequence[Token]) -> bool:
+    """Both sides name a father and the names differ.  ``known`` holds the entry's patronymics from its
+    other names, so an alias without patronymic cannot hide a conflict the entry's full name reveals."""
+    query_patronymics = [token for token in missing_q if token.role == Role.PATRONYMIC]
+    if not query_patronymics:
+        return False
+    if any(token.role == Role.PATRONYMIC for token in missing_o):
+        return True
+    return any(all(_similarity(q, k)[2] > 1 for q in query_patronymics) for k in known)
+
+
+def score_names(query: Sequence[Token], other: Sequence[Token], known: Sequence[Token] = ()) -> NameScore:
+    """Weighted share of the two names that agrees, word by word; explains each agreeing and missing word.
+
+    ``known`` are patronymics the listed entry states in its other names (see :func:`_patronymic_conflict`).
+    """
     if not query or not other:
         return NameScore(0.0, ())
     pairs = _align(query, other)
     gained = total = 0.0
     reasons: list[str] = []
-    for i, j, similarity, relation in pairs:
+    for i, j, similarity, relation, edits in pairs:
         weight = _pair_weight(query[i], other[j])
-        gained += weight * _credit(similarity)
+        gained += weight * _credit(query[i], other[j], edits)
         total += weight
         reasons.append(_describe(query[i], other[j], relation, similarity))
-    matched_q = {i for i, _, _, _ in pairs}
-    matched_o = {j for _, j, _, _ in pairs}
-    for i, token in enumerate(query):
-        if i not in matched_q:
-            total += MISSING_WEIGHT[token.role] / 2.0
-            reasons.append(f"{_label(token)} {token.text} not in listed name")
-    for j, token in enumerate(other):
-        if j not in matched_o:
-            total += MISSING_WEIGHT[token.role] / 2.0
-            reasons.append(f"listed {_label(token)} {token.text} not in query")
+    matched_q = {pair[0] for pair in pairs}
+    matched_o = {pair[1] for pair in pairs}
+    missing_q = [token for i, token in enumerate(query) if i not in matched_q]
+    missing_o = [token for j, token in enumerate(other) if j not in matched_o]
+    conflict = _patronymic_conflict(missing_q, missing_o, known)
+    if conflict and not any(t.role == Role.PATRONYMIC for t in missing_o):
+        total += PATRONYMIC_CONFLICT  # the entry's father's name, stated in another of its names
+    for token in missing_q:
+        total += _missing_weight(token, conflict)
+        reasons.append(f"{_label(token)} {token.text} not in listed name")
+    for token in missing_o:
+        total += _missing_weight(token, conflict)
+        reasons.append(f"listed {_label(token)} {token.text} not in query")
+    if conflict:
+        reasons.append("patronymics differ: probably a different person")
     return NameScore(gained / total if total else 0.0, tuple(reasons))
 
 

@@ -1,0 +1,1 @@
+"""Quality, speed and comparison benchmarks for the screening engine (see docs/benchmarks/screening.md)."""
