@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("liaison.core.urls")),
     path("accounts/", include("liaison.accounts.urls")),
+    path("registry/import/", include("liaison.registry.import_urls")),
     path("registry/", include("liaison.registry.urls")),
     path("api/", include("liaison.config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
