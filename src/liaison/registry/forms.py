@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from liaison.registry.choices import (
@@ -59,15 +60,21 @@ class ModelFieldsForm(forms.Form):
         super().__init__(*args, **kwargs)
         generated = forms.fields_for_model(self.model, fields=self.model_fields)
         self.fields = {**generated, **self.fields}
+        self.order_fields(self.field_order)
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values keyed the way the service expects them."""
         return dict(self.cleaned_data)
 
 
+def _label(model: type[models.Model], name: str) -> Any:
+    """The model field's own (translated) name, capitalised as Django does for generated form fields."""
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
 def _identifier(name: str) -> forms.CharField:
     """Identifiers are entered as people write them ("de 136 695 976"); the service normalises them."""
-    return forms.CharField(label=Organisation._meta.get_field(name).verbose_name, max_length=40, required=False)
+    return forms.CharField(label=_label(Organisation, name), max_length=40, required=False)
 
 
 class OrganisationForm(ModelFieldsForm):
@@ -94,18 +101,21 @@ class OrganisationForm(ModelFieldsForm):
     edrpou = _identifier("edrpou")
     vat_id = _identifier("vat_id")
     lei = _identifier("lei")
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_label(Organisation, "website"), required=False, assume_scheme="https")
     roles = forms.MultipleChoiceField(
-        label=_("roles"), choices=OrganisationRole.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=_label(Organisation, "roles"),
+        choices=OrganisationRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     technology_fields = forms.TypedMultipleChoiceField(
-        label=_("technology fields"),
+        label=_label(Organisation, "technology_fields"),
         coerce=int,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 12}),
     )
     shared_groups = forms.MultipleChoiceField(
-        label=_("shared with other companies"),
+        label=_label(Organisation, "shared_groups"),
         choices=SharedGroup.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -130,6 +140,7 @@ class OrganisationForm(ModelFieldsForm):
 
 class ProductForm(ModelFieldsForm):
     model = Product
+    field_order = ("name_en", "name_de", "name_uk", "technology_field")
     model_fields = (
         "name_en",
         "name_de",
@@ -143,8 +154,10 @@ class ProductForm(ModelFieldsForm):
         "annual_capacity",
         "capacity_unit",
     )
-    technology_field = forms.TypedChoiceField(label=_("technology field"), coerce=int, empty_value=None, required=False)
-    trl = forms.IntegerField(label=_("technology readiness level"), min_value=1, max_value=9)
+    technology_field = forms.TypedChoiceField(
+        label=_label(Product, "technology_field"), coerce=int, empty_value=None, required=False
+    )
+    trl = forms.IntegerField(label=_label(Product, "trl"), min_value=1, max_value=9)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,7 +179,7 @@ class PersonForm(ModelFieldsForm):
     model = Person
     model_fields = ("full_name", "function", "email", "phone")
     languages = forms.MultipleChoiceField(
-        label=_("languages"), choices=Language.choices, required=False, widget=forms.SelectMultiple
+        label=_label(Person, "languages"), choices=Language.choices, required=False, widget=forms.SelectMultiple
     )
 
     @staticmethod
@@ -190,14 +203,17 @@ class DateInput(forms.DateInput):
 class CertificationForm(ModelFieldsForm):
     model = Certification
     model_fields = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
-    valid_from = forms.DateField(label=_("valid from"), required=False, widget=DateInput)
-    valid_until = forms.DateField(label=_("valid until"), required=False, widget=DateInput)
+    valid_from = forms.DateField(label=_label(Certification, "valid_from"), required=False, widget=DateInput)
+    valid_until = forms.DateField(label=_label(Certification, "valid_until"), required=False, widget=DateInput)
 
 
 class TechnologyFieldForm(ModelFieldsForm):
     model = TechnologyField
+    field_order = ("code", "parent")
     model_fields = ("code", "label_en", "label_de", "label_uk", "position")
-    parent = forms.TypedChoiceField(label=_("parent"), coerce=int, empty_value=None, required=False)
+    parent = forms.TypedChoiceField(
+        label=_label(TechnologyField, "parent"), coerce=int, empty_value=None, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
