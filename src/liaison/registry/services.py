@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, hooks
 from liaison.core.actors import Actor
 from liaison.core.permissions import require
 from liaison.engines.identifiers import (
@@ -205,6 +205,7 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> Organisatio
             before=None,
             after=audit.snapshot(org, AUDITED_ORGANISATION_FIELDS),
         )
+        hooks.party_changed("organisation", org, actor)
     return OrganisationResult(org, duplicates)
 
 
@@ -238,6 +239,7 @@ def organisation_update(
             before={k: before.get(k) for k in changed},
             after={k: after[k] for k in changed},
         )
+        hooks.party_changed("organisation", org, actor)
     return OrganisationResult(org, [])
 
 
@@ -411,6 +413,7 @@ def person_save(
             after={**public_after, "organisation": organisation.pk, "changed": changed},
             personal=personal_after,
         )
+        hooks.party_changed("person", instance, actor)
     return instance
 
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "liaison.core",
     "liaison.accounts",
     "liaison.registry",
+    "liaison.integrity",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,47 @@
+"""A tiny hook registry: "a registry party changed" without the registry knowing who listens.
+
+Why not signals: the house rule keeps signals for framework glue, and business reactions (screening a new
+organisation against the watchlists) must be explicit and visible. Why not a direct call: the registry must
+not import the apps that build on it (integrity, matching …). So a service announces the change here, and the
+listening app registers its callback once in ``AppConfig.ready()``.
+
+Callbacks run after the surrounding transaction commits (``transaction.on_commit``): they never see a change
+that is later rolled back, and a failing listener cannot undo the registry write. They are "robust": an
+exception is logged, not raised into the user's request — listeners must therefore make a missed run visible
+themselves (integrity treats a party whose screening is out of date as "pending review").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+from liaison.core.actors import Actor
+
+PartyCallback = Callable[[str, Any, Actor], None]
+
+_party_callbacks: list[PartyCallback] = []
+
+
+def on_party_changed(callback: PartyCallback) -> PartyCallback:
+    """Register ``callback(kind, obj, actor)``; registering the same callback twice has no effect."""
+    if callback not in _party_callbacks:
+        _party_callbacks.append(callback)
+    return callback
+
+
+def party_changed(kind: str, obj: Any, actor: Actor) -> None:
+    """Announce that a party (``kind`` "organisation" or "person") was created or changed."""
+    for callback in list(_party_callbacks):
+        transaction.on_commit(_bound(callback, kind, obj, actor), robust=True)
+
+
+def _bound(callback: PartyCallback, kind: str, obj: Any, actor: Actor) -> Callable[[], None]:
+    # A named closure, not functools.partial: Django logs a failing robust callback by its __qualname__.
+    def run_party_callback() -> None:
+        callback(kind, obj, actor)
+
+    run_party_callback.__qualname__ = getattr(callback, "__qualname__", "party_callback")
+    return run_party_callback

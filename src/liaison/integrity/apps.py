@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class IntegrityConfig(AppConfig):
+    name = "liaison.integrity"
+    label = "integrity"
+    verbose_name = "Integrity"
+
+    def ready(self) -> None:
+        # Screen every organisation and person when the registry creates or changes one (see core.hooks).
+        from liaison.core.hooks import on_party_changed
+        from liaison.integrity.services import on_registry_party_changed
+
+        on_party_changed(on_registry_party_changed)

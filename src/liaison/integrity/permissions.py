@@ -1,0 +1,69 @@
+"""Who may do what in integrity screening. Compliance officers and administrators review; auditors read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from liaison.accounts.roles import Role
+from liaison.core.permissions import Decision, allow, deny
+from liaison.registry.permissions import can_edit_organisation, sees_everything
+
+REVIEWER_ROLES = (Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER)
+READER_ROLES = (*REVIEWER_ROLES, Role.AUDITOR)
+
+
+def _active(user: Any) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
+
+
+def is_reviewer(user: Any) -> bool:
+    return _active(user) and (user.is_superuser or user.has_role(*REVIEWER_ROLES))
+
+
+def can_view_screening(user: Any) -> Decision:
+    """The review queue, watchlists, runs and the trail: compliance officers, administrators, auditors."""
+    if _active(user) and (user.is_superuser or user.has_role(*READER_ROLES)):
+        return allow()
+    return deny(_("Only compliance officers, administrators and auditors see screening results."))
+
+
+def can_decide_hit(user: Any, hit: Any = None) -> Decision:
+    if is_reviewer(user):
+        return allow()
+    return deny(_("Only compliance officers and administrators decide on screening hits."))
+
+
+def can_import_watchlist(user: Any) -> Decision:
+    if is_reviewer(user):
+        return allow()
+    return deny(_("Only compliance officers and administrators import watchlists."))
+
+
+def can_rescreen(user: Any) -> Decision:
+    return can_import_watchlist(user)
+
+
+def can_export_trail(user: Any) -> Decision:
+    return can_view_screening(user)
+
+
+def can_view_clearance(user: Any) -> Decision:
+    """Clearance and hits of an organisation are for staff only: a company never learns it was flagged."""
+    if sees_everything(user):
+        return allow()
+    return deny(_("Screening results are visible to staff only."))
+
+
+def can_edit_relations(user: Any, organisation: Any) -> Decision:
+    """Owners and directors: the organisation's editors and compliance officers."""
+    if is_reviewer(user) or can_edit_organisation(user, organisation):
+        return allow()
+    return deny(_("Only the organisation's editors and compliance officers record owners and directors."))
+
+
+def can_view_relations(user: Any, organisation: Any) -> Decision:
+    if sees_everything(user) or can_edit_relations(user, organisation):
+        return allow()
+    return deny(_("Owners and directors of this organisation are not shared with you."))

@@ -1,0 +1,254 @@
+"""Screening parties against the loaded lists: one party (on every registry save) or all of them (a run)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.core import audit
+from liaison.core.actors import Actor
+from liaison.core.permissions import allow, require
+from liaison.engines.screening import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match
+from liaison.integrity import parties, permissions
+from liaison.integrity.choices import HitStatus, RunStatus, RunTrigger
+from liaison.integrity.models import (
+    OrganisationRelation,
+    PartyScreening,
+    ScreeningHit,
+    ScreeningRun,
+    Watchlist,
+    WatchlistEntity,
+)
+from liaison.integrity.watchlist_index import current_index, resolve
+from liaison.registry.models import Organisation, Person
+
+Progress = Callable[[int, int], None]
+
+
+def threshold() -> float:
+    return float(getattr(settings, "LIAISON_SCREENING_THRESHOLD", DEFAULT_THRESHOLD))
+
+
+@dataclass
+class ScreenResult:
+    raised: list[ScreeningHit] = field(default_factory=list)
+    lapsed: int = 0
+
+
+def _hit_audit(actor: Actor, action: str, hit: ScreeningHit, party: Any, after: dict[str, Any]) -> None:
+    personal = {"party": hit.party_label, "query": hit.query} if parties.is_personal(party) else None
+    audit.record_change(
+        actor=actor,
+        action=action,
+        instance=hit,
+        before=None,
+        personal=personal,
+        after={
+            "party_type": hit.party_type,
+            "party_id": hit.party_id,
+            "list": hit.list_name,
+            "list_version": hit.list_version,
+            "entity": hit.entity_key,
+            **after,
+        },
+    )
+
+
+def _via_chain(party: Any) -> list[dict[str, Any]]:
+    if not isinstance(party, OrganisationRelation):
+        return []
+    share = str(party.share_percent) if party.share_percent is not None else ""
+    return [
+        {
+            "organisation_id": party.organisation_id,
+            "organisation": party.organisation.legal_name,
+            "kind": party.kind,
+            "share_percent": share,
+        }
+    ]
+
+
+def _apply_match(
+    actor: Actor,
+    party: Any,
+    match: Match,
+    entity: WatchlistEntity,
+    known: list[ScreeningHit],
+    fp: str,
+    query: dict[str, Any],
+) -> ScreeningHit | None:
+    """Raise a new hit, refresh an open one, or do nothing (confirmed; dismissed with nothing changed)."""
+    same = [h for h in known if h.list_name == entity.watchlist.name and h.entity_key == entity.entity_id]
+    if any(h.status == HitStatus.CONFIRMED for h in same):
+        return None
+    if any(
+        h.status == HitStatus.DISMISSED and h.party_fingerprint == fp and h.entity_content_hash == entity.content_hash
+        for h in same
+    ):
+        return None
+    values = {
+        "party_label": parties.party_label(party)[:300],
+        "party_fingerprint": fp,
+        "query": query,
+        "entity": entity,
+        "list_version": entity.watchlist.version,
+        "entity_caption": entity.caption[:500],
+        "entity_content_hash": entity.content_hash,
+        "score": round(match.score, 4),
+        "matched_name": match.matched_name[:500],
+        "explanation": match.explanation,
+        "via_chain": _via_chain(party),
+    }
+    hit = next((h for h in same if h.status == HitStatus.OPEN), None)
+    if hit is not None:
+        if all(getattr(hit, k) == v for k, v in values.items()):
+            return None
+        for k, v in values.items():
+            setattr(hit, k, v)
+        hit.save()
+        _hit_audit(actor, "screening_hit.refreshed", hit, party, {"score": hit.score})
+        return None
+    hit = ScreeningHit.objects.create(
+        party_type=parties.party_type_of(party),
+        party_id=party.pk,
+        organisation_id=parties.party_organisation_id(party),
+        list_name=entity.watchlist.name,
+        entity_key=entity.entity_id,
+        **values,
+    )
+    _hit_audit(actor, "screening_hit.raised", hit, party, {"score": hit.score, "status": hit.status})
+    return hit
+
+
+def lapse_hits(actor: Actor, party: Any, hits: list[ScreeningHit], reason: str) -> int:
+    """Close open hits that no longer apply; they stay in the trail, marked as lapsed with the reason."""
+    for hit in hits:
+        hit.status, hit.decided_at, hit.reason = HitStatus.LAPSED, timezone.now(), reason
+        hit.save(update_fields=["status", "decided_at", "reason"])
+        _hit_audit(actor, "screening_hit.lapsed", hit, party, {"status": hit.status})
+    return len(hits)
+
+
+def party_screen(*, actor: Actor, party: Organisation | Person | OrganisationRelation) -> ScreenResult:
+    """Screen one party against every loaded list and update its hits.
+
+    A dismissed hit is not raised again while both the party's screened data and the listed entity are
+    unchanged; an open hit that no longer matches lapses, so a renamed party does not stay pending forever.
+    """
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    query = parties.party_query(party)
+    state = current_index()
+    matches = (
+        state.index.screen(query, threshold=threshold(), limit=DEFAULT_LIMIT)
+        if query is not None and state.index is not None
+        else []
+    )
+    fp, query_json = parties.fingerprint(query), parties.query_data(query)
+    party_type = parties.party_type_of(party)
+    result = ScreenResult()
+    with transaction.atomic():
+        known = list(
+            ScreeningHit.objects.filter(party_type=party_type, party_id=party.pk).exclude(status=HitStatus.LAPSED)
+        )
+        seen: set[tuple[str, str]] = set()
+        for match in matches:
+            entity = resolve(match.entity_id)
+            if entity is None:
+                continue
+            seen.add((entity.watchlist.name, entity.entity_id))
+            hit = _apply_match(actor, party, match, entity, known, fp, query_json)
+            if hit is not None:
+                result.raised.append(hit)
+        stale = [h for h in known if h.status == HitStatus.OPEN and (h.list_name, h.entity_key) not in seen]
+        result.lapsed = lapse_hits(actor, party, stale, _("No longer matches after a change of the party or the list."))
+        PartyScreening.objects.update_or_create(
+            party_type=party_type,
+            party_id=party.pk,
+            defaults={"fingerprint": fp, "lists_key": state.key, "screened_at": timezone.now()},
+        )
+    return result
+
+
+def on_registry_party_changed(kind: str, obj: Any, actor: Actor) -> None:
+    """Hook callback (core.hooks): screen the organisation or person the registry just saved."""
+    model = Organisation if kind == "organisation" else Person if kind == "person" else None
+    party = model.objects.filter(pk=obj.pk).first() if model is not None else None
+    if party is not None:
+        party_screen(actor=Actor.system("integrity.screening"), party=party)
+
+
+def _all_parties() -> list[Any]:
+    orgs = list(Organisation.objects.order_by("pk"))
+    people = list(Person.objects.filter(erased_at__isnull=True).order_by("pk"))
+    relations = list(
+        OrganisationRelation.objects.filter(party_organisation__isnull=True)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    return [*orgs, *people, *relations]
+
+
+def screening_run_start(*, actor: Actor, trigger: str = RunTrigger.RESCREEN) -> ScreeningRun:
+    """Record a pending run (the UI shows it at once); :func:`screening_run_execute` does the work."""
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    versions = dict(Watchlist.objects.values_list("name", "version"))
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(trigger=trigger, list_versions=versions, started_by=actor.label[:150])
+        audit.record_change(
+            actor=actor,
+            action="screening_run.started",
+            instance=run,
+            before=None,
+            after={"trigger": trigger, "list_versions": versions},
+        )
+    return run
+
+
+def _finish(actor: Actor, run: ScreeningRun, status: str, error: str = "") -> None:
+    run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
+    with transaction.atomic():
+        run.save()
+        audit.record_change(
+            actor=actor,
+            action=f"screening_run.{status}",
+            instance=run,
+            before=None,
+            after={
+                "total": run.total,
+                "done": run.done,
+                "hits_raised": run.hits_raised,
+                "hits_lapsed": run.hits_lapsed,
+            },
+        )
+
+
+def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress | None = None) -> ScreeningRun:
+    """Screen every organisation, person and free-name owner/director, saving progress as it goes.
+
+    Each party commits on its own, so a poller sees progress and a crash keeps what was done (the run is
+    marked failed; parties not reached stay "not screened against the current lists" for clearance).
+    """
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    every = _all_parties()
+    run.status, run.total, run.started_at = RunStatus.RUNNING, len(every), timezone.now()
+    run.save(update_fields=["status", "total", "started_at"])
+    try:
+        for number, party in enumerate(every, start=1):
+            result = party_screen(actor=actor, party=party)
+            run.done, run.hits_raised = number, run.hits_raised + len(result.raised)
+            run.hits_lapsed += result.lapsed
+            if number % 25 == 0 or number == len(every):
+                run.save(update_fields=["done", "hits_raised", "hits_lapsed"])
+            if progress is not None:
+                progress(number, len(every))
+    except Exception as exc:
+        _finish(actor, run, RunStatus.FAILED, str(exc))
+        raise
+    _finish(actor, run, RunStatus.FINISHED)
+    return run
