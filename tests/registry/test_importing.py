@@ -287,6 +287,20 @@ def test_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     ]
 
 
+def test_xlsx_with_a_lone_cell_far_away_is_refused_quickly() -> None:
+    """Row 1,048,576, column XFD: without care this loops over a million padded rows."""
+    workbook = Workbook()
+    workbook.active.append(["legal_name", "country"])
+    workbook.active.cell(row=1_048_576, column=16_384, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert refused("f.xlsx", buffer.getvalue()) == ["The file has more than 100000 rows."]
+
+
+def test_xlsx_without_a_header_row_is_refused() -> None:
+    assert refused("f.xlsx", xlsx_of([], [[], ["A", "DE"]])) == ["The first row must name the columns."]
+
+
 def test_xlsx_over_the_total_unpacked_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     data = xlsx_of(["legal_name", "country"], [["A", "DE"]])
     monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED", 1000)

@@ -147,6 +147,8 @@ def _check_header(header: Sequence[Any]) -> list[str]:
     names = [str(h).strip().lower() if h is not None else "" for h in header]
     while names and not names[-1]:
         names.pop()
+    if not names:
+        raise _refuse(_("The first row must name the columns."))
     if "" in names:
         raise _refuse(_("Column %(n)s has no name in the header row.") % {"n": names.index("") + 1})
     unknown = [n for n in names if n not in COLUMNS]
@@ -167,6 +169,7 @@ def _parse_csv(data: bytes) -> list[SourceRow]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[SourceRow] = []
+    row_label = _("row %(n)s")  # translated once: gettext per row costs more than the parsing
     try:
         header = _check_header(next(reader))
         line = reader.line_num + 1
@@ -174,7 +177,7 @@ def _parse_csv(data: bytes) -> list[SourceRow]:
             if any(c.strip() for c in cells):
                 if len(rows) >= MAX_ROWS:
                     raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-                rows.append(_tabular_row(header, cells, line, _("row %(n)s") % {"n": line}))
+                rows.append(_tabular_row(header, cells, line, row_label % {"n": line}))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise _refuse(_("Malformed CSV at line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from exc
@@ -242,7 +245,10 @@ def _parse_xlsx(data: bytes) -> list[SourceRow]:
         # formula could not be told from a typed value.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
-            return _xlsx_rows(workbook.worksheets[0])
+            sheet = workbook.worksheets[0]
+            # Ignore the declared dimensions: a hostile "A1:XFD1048576" would pad every row to 16,384 cells.
+            sheet.reset_dimensions()
+            return _xlsx_rows(sheet)
         finally:
             workbook.close()
     except ValidationError:
@@ -253,8 +259,11 @@ def _parse_xlsx(data: bytes) -> list[SourceRow]:
 
 def _xlsx_rows(sheet: Any) -> list[SourceRow]:
     rows: list[SourceRow] = []
+    row_label = _("row %(n)s")
     header: list[str] | None = None
     for number, cells in enumerate(sheet.iter_rows(), start=1):
+        if number > MAX_ROWS + 1:  # counts blank rows too: a lone cell in row 1,048,576 is no excuse to loop
+            raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
         for cell in cells:
             if getattr(cell, "data_type", None) == "f":
                 message = _("Cell %(cell)s contains a formula; formulas are not imported. Paste the values.")
@@ -264,10 +273,8 @@ def _xlsx_rows(sheet: Any) -> list[SourceRow]:
             header = _check_header(values)
             continue
         if any(_cell_text(v) for v in values):
-            if len(rows) >= MAX_ROWS:
-                raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
             padded = values + (None,) * (len(header) - len(values))  # read-only sheets drop trailing blanks
-            rows.append(_tabular_row(header, padded, number, _("row %(n)s") % {"n": number}))
+            rows.append(_tabular_row(header, padded, number, row_label % {"n": number}))
     if header is None:
         raise _refuse(_("The workbook's first sheet is empty."))
     return rows
@@ -317,11 +324,11 @@ def _parse_json(data: bytes) -> list[SourceRow]:
         raise _refuse(_('The JSON must be a list of objects or {"organisations": [...]}.'))
     if len(document) > MAX_ROWS:
         raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    return [_json_row(index, item) for index, item in enumerate(document)]
+    item_label = _("item %(n)s")  # translated once: gettext per row costs more than the parsing
+    return [_json_row(index, item, item_label % {"n": index}) for index, item in enumerate(document)]
 
 
-def _json_row(index: int, item: Any) -> SourceRow:
-    label = _("item %(n)s") % {"n": index}
+def _json_row(index: int, item: Any, label: str) -> SourceRow:
     if not isinstance(item, dict):
         raise _refuse(_("%(row)s is not an object.") % {"row": label})
     unknown = [k for k in item if k not in COLUMNS]
