@@ -13,7 +13,7 @@ from django.core.management import call_command
 from liaison.accounts.models import ApiToken
 from liaison.accounts.services import api_token_revoke
 from liaison.core.actors import Actor
-from tests.api_schema import api_client, session_without_second_factor, token_for
+from tests.api_schema import api_client, assert_matches_schema, session_without_second_factor, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,28 @@ def test_swagger_page_passes_schema_url_and_csrf_to_the_static_initialiser(db: A
     assert 'data-schema-url="/api/openapi.json"' in html
     assert 'data-csrf-header="X-CSRFTOKEN"' in html
     assert '<script src="/static/js/swagger-init.js"></script>' in html
+
+
+class _FakeResponse:
+    """A response the API could wrongly give, to prove the schema check fails on it."""
+
+    def __init__(self, path: str, status_code: int, body: Any) -> None:
+        self.request = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+        self.status_code, self._body, self.content = status_code, body, b"x"
+
+    def json(self) -> Any:
+        return self._body
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "body", "message"),
+    [
+        ("/api/me/", 200, {"username": "x", "roles": [], "organisations": [], "password": "x"}, "password"),
+        ("/api/me/", 200, {"username": "x", "roles": "admin", "organisations": []}, "is not of type 'array'"),
+        ("/api/me/", 418, {}, "undocumented"),
+        ("/api/nowhere/", 200, {}, "not in the OpenAPI document"),
+    ],
+)
+def test_schema_check_rejects_undocumented_responses(db: Any, path: str, status: int, body: Any, message: str) -> None:
+    with pytest.raises(AssertionError, match=message):
+        assert_matches_schema(_FakeResponse(path, status, body))

@@ -336,3 +336,14 @@ def test_technology_fields_read_by_all_edited_by_administrators(rep: Any, users:
     loop = admin.patch(f"/api/technology-fields/{root.pk}/", {"parent": "drones-swarm"}, format="json")
     assert (loop.status_code, loop.json()) == (400, {"parent": ["A field cannot be placed below itself."]})
     assert TechnologyField.objects.get(code="drones").parent_id is None
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "Testfirma"}])
+def test_list_queries_do_not_grow_with_the_page(
+    rep: Any, org_a: Any, django_assert_max_num_queries: Any, query: dict[str, Any]
+) -> None:
+    for _ in range(30):
+        OrganisationFactory().technology_fields.set([technology_field("drones")])
+    with django_assert_max_num_queries(7):
+        response = rep.get("/api/organisations/", query)
+    assert len(response.json()["results"]) == (30 if query else 31)
