@@ -7,7 +7,7 @@ with its Russian form and with the father's-name (patronymic) stems of both lang
 from __future__ import annotations
 
 
-def _words(text: str) -> tuple[str, ...]:
+def words(text: str) -> tuple[str, ...]:
     """Word tables read and extend best as running text."""
     return tuple(text.split())
 
@@ -60,7 +60,7 @@ FEMALE: tuple[tuple[str, str], ...] = (
     ("Анастасія", "Анастасия"), ("Дарія", "Дарья"), ("Софія", "София"),
 )  # fmt: skip
 
-UA_SURNAMES = _words(
+UA_SURNAMES = words(
     "Шевченко Коваленко Бондаренко Ткаченко Кравченко Олійник Шевчук Поліщук Коваль Бойко Ткачук Мельник "
     "Марченко Лисенко Руденко Савченко Петренко Мороз Литвиненко Кравчук Клименко Павленко Савчук Левченко "
     "Харченко Карпенко Гончаренко Юрченко Панченко Мазур Білоус Гаврилюк Кузьменко Онищенко Тимошенко "
@@ -71,7 +71,7 @@ UA_SURNAMES = _words(
     "Мельничук Бондарчук Прокопенко Андрієнко Згурський Яковенко Грищенко Головко Охрименко Ничипорук "
     "Дзюба Власенко Гайдамака Чорноморець Бабенко Дмитренко Степаненко Ковтун Лозинський Стецюк"
 )
-RU_SURNAMES = _words(
+RU_SURNAMES = words(
     "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Федоров Морозов Волков "
     "Алексеев Лебедев Семенов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин "
     "Захаров Зайцев Соловьев Борисов Яковлев Григорьев Романов Воробьев Сергеев Кузьмин Фролов Александров "
@@ -87,18 +87,18 @@ RU_SURNAMES = _words(
     "Мальцев Логинов Горшков Савин Краснов Майоров Демидов Елисеев Рыбаков Сафонов Плотников Хохлов Жданов"
 )
 
-GERMAN_SURNAMES = _words(
+GERMAN_SURNAMES = words(
     "Müller Schröder Weiß Krüger Köhler Groß Jäger Schäfer Hoffmann Schmitz Böhm Fröhlich Günther Höfer "
     "Lößner Strauß Vogel Zimmermann Brückner Kühn Görlitz Dürr Seeßle Möller Nußbaum Wächter"
 )
-GERMAN_GIVEN = _words("Jürgen Jörg Günter Björn Sören Bärbel Käthe Dörte Uwe Klaus Heinz Matthias Stefan Torsten")
+GERMAN_GIVEN = words("Jürgen Jörg Günter Björn Sören Bärbel Käthe Dörte Uwe Klaus Heinz Matthias Stefan Torsten")
 
-CITY_ADJECTIVES_UA = _words(
+CITY_ADJECTIVES_UA = words(
     "Харківський Київський Одеський Дніпровський Львівський Запорізький Миколаївський Житомирський "
     "Полтавський Чернігівський Сумський Вінницький Херсонський Черкаський Рівненський"
 )
-CITY_ADJECTIVES_RU = _words("Московский Тульский Уральский Казанский Самарский Пермский Новосибирский Омский")
-DISTINCTIVE = _words(
+CITY_ADJECTIVES_RU = words("Московский Тульский Уральский Казанский Самарский Пермский Новосибирский Омский")
+DISTINCTIVE = words(
     "Укрспецекспорт Антонов Прогрес Іскра Маяк Оріон Рубін Темп Сатурн Зоря Машпроект Арсенал Кварц Імпульс "
     "Вектор Сигнал Титан Алмаз Кристал Граніт Сокіл Беркут Сапсан Стріла Веселка Електрон Фотон Квант "
     "Меридіан Горизонт Полюс Азимут Комета Метеор Буревісник Трембіта Карпати Дніпро Славутич Таврія Поділля "
@@ -107,7 +107,7 @@ DISTINCTIVE = _words(
 GENERIC_UA = ("завод", "машинобудівний завод", "конструкторське бюро", "науково-виробниче підприємство", "")
 LEGAL_UA = (("ТОВ", "TOV", "LLC"), ("ПрАТ", "PrAT", "PrJSC"), ("ПАТ", "PAT", "PJSC"), ("ДП", "DP", "SE"))
 LEGAL_RU = (("ООО", "OOO", "LLC"), ("АО", "AO", "JSC"), ("ПАО", "PAO", "PJSC"))
-GERMAN_COMPANY_WORDS = _words(
+GERMAN_COMPANY_WORDS = words(
     "Präzisionstechnik Maschinenbau Wehrtechnik Optronik Antriebstechnik Fahrzeugbau Sensorik Schutzsysteme "
     "Flugtechnik Metallverarbeitung Elektronik Lasertechnik Funktechnik Nachrichtentechnik"
 )

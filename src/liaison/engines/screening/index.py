@@ -27,6 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from liaison.engines.screening.evidence import (
+    Evidence,
     normalize_country,
     normalize_date,
     normalize_registration,
@@ -40,11 +41,13 @@ from liaison.engines.screening.scoring import score_joined, score_names
 DEFAULT_THRESHOLD = 0.8
 """Recommended production threshold; see docs/benchmarks/screening.md for the evaluation behind it."""
 DEFAULT_LIMIT = 5
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 40
+MIN_SHARED = 0.5
 RARE_ENOUGH = 3000  # once this many postings are gathered, words more frequent than FREQUENT are skipped
 FREQUENT = 5000
 JOINED_MIN = 0.9  # "Ukr Oboron Prom" written as one word counts only when nearly identical
 _FACT_SEP, _VALUE_SEP = "|", ";"
+_NO_EVIDENCE = Evidence(0.0, 0.0, ())
 _EMPTY = sys.intern("")
 
 UIntArray = npt.NDArray[np.uint32]
@@ -117,7 +120,10 @@ class _Builder:
             name_id = len(self.names)
             self.names.append(name)
             self.name_entity.append(entity_id)
-            for key in set(blocking_keys(name, kind)):
+            keys = blocking_keys(name, kind)
+            if kind != Kind.PERSON and 2 <= len(keys) <= 3:
+                keys.append("".join(keys))  # "Ukr Oboron Prom" is also found as "Ukroboronprom"
+            for key in set(keys):
                 self._post(key, name_id)
         for number in entity.registration_numbers:
             self._post("#" + number, first_name)
@@ -141,6 +147,7 @@ class Index:
         self._schemas = {code: schema for schema, code in built.schema_codes.items()}
         self._lists = {code: pair for pair, code in built.list_codes.items()}
         self._entity_schema = bytes(built.schemas)
+        self._kinds = bytes(built.kinds)
         self._entity_list = built.list_of
         self._facts = built.facts
         self._names = built.names
@@ -225,7 +232,11 @@ class Index:
         return chosen
 
     def _candidates(self, keys: list[str], kind: Kind) -> UIntArray:
-        """Name ids sharing the most (rarity-weighted) words with the query, of a compatible schema."""
+        """Name ids sharing the most (rarity-weighted) words with the query, of a compatible schema.
+
+        Names whose shared weight is below :data:`MIN_SHARED` of the best candidate's cannot reach a useful
+        score (they share only a common given name, say) and are not scored at all.
+        """
         blocks = self._blocks(keys)
         if not blocks:
             return np.zeros(0, dtype=np.uint32)
@@ -236,28 +247,32 @@ class Index:
         totals = np.bincount(inverse, weights=weights)
         keep = _ALLOWED[kind][self._name_kind[unique]]
         unique, totals = unique[keep], totals[keep]
+        if len(unique) == 0:
+            return unique
+        strong = totals >= MIN_SHARED * totals.max()
+        unique, totals = unique[strong], totals[strong]
         if len(unique) > MAX_CANDIDATES:
-            best = np.argpartition(-totals, MAX_CANDIDATES)[:MAX_CANDIDATES]
-            unique = unique[best]
+            unique = unique[np.argpartition(-totals, MAX_CANDIDATES)[:MAX_CANDIDATES]]
         result: UIntArray = unique
         return result
 
     def _known_patronymics(self, entity: int, kind: Kind) -> list[Token]:
         """Patronymics stated in any of the entity's names (its names have consecutive ids)."""
-        if kind != Kind.PERSON:
-            return []
         first, last = self._first_name[entity], self._first_name[entity + 1]
         names = (tokenize(self._names[name_id], kind) for name_id in range(first, last))
         return [token for tokens in names for token in tokens if token.role == Role.PATRONYMIC]
 
     def _score_name(
-        self, query: Sequence[tuple[Token, ...]], name_id: int, entity: int, kind: Kind
+        self, query: Sequence[tuple[Token, ...]], name_id: int, entity: int, explain: bool
     ) -> tuple[float, list[str]]:
+        """Best name score of the query's names against one listed name (and its sentences if asked)."""
+        kind = Kind(self._kinds[entity])
         listed = tokenize(self._names[name_id], kind)
-        known = self._known_patronymics(entity, kind)
+        has_patronymic = kind == Kind.PERSON and any(t.role == Role.PATRONYMIC for ts in query for t in ts)
+        known = self._known_patronymics(entity, kind) if has_patronymic else []
         best_score, best_reasons = 0.0, [""]
         for tokens in query:
-            named = score_names(tokens, listed, known)
+            named = score_names(tokens, listed, known, explain=explain)
             if named.score > best_score:
                 best_score, best_reasons = named.score, list(named.reasons)
             joined = score_joined(tokens, listed)
@@ -265,19 +280,35 @@ class Index:
                 best_score, best_reasons = joined, [f"name equal when written as one word ({joined:.2f})"]
         return best_score, best_reasons
 
-    def _match(self, query: Query, query_tokens: Sequence[tuple[Token, ...]], name_id: int) -> Match:
-        entity = int(self._name_entity[name_id])
-        schema = self._schemas[self._entity_schema[entity]]
-        name_score, reasons = self._score_name(query_tokens, name_id, entity, MATCHABLE_SCHEMATA[schema])
+    def _evidence(self, query: Query, entity: int) -> Evidence:
+        if not (query.birth_dates or query.countries or query.registration_numbers):
+            return _NO_EVIDENCE  # nothing to compare: skip unpacking the entity's facts
         facts = _unpack_facts(self._facts[entity])
-        evidence = weigh(
+        return weigh(
             (query.birth_dates, facts.dates),
             (query.countries, facts.countries),
             (query.registration_numbers, facts.numbers),
         )
+
+    def _score(self, query: Query, query_tokens: Sequence[tuple[Token, ...]], name_id: int) -> float:
+        """Score of one candidate name before clipping to [0, 1], without building the explanation.
+
+        Unclipped, so that among hits that all reach 1.0 the one with more agreeing evidence ranks first.
+        """
+        entity = int(self._name_entity[name_id])
+        name_score, _ = self._score_name(query_tokens, name_id, entity, explain=False)
+        evidence = self._evidence(query, entity)
+        return max(name_score + evidence.delta, evidence.floor)
+
+    def _match(self, query: Query, query_tokens: Sequence[tuple[Token, ...]], name_id: int) -> Match:
+        """A reported hit, with the explanation built."""
+        entity = int(self._name_entity[name_id])
+        name_score, reasons = self._score_name(query_tokens, name_id, entity, explain=True)
+        evidence = self._evidence(query, entity)
         score = min(1.0, max(0.0, name_score + evidence.delta, evidence.floor))
         reasons = [reason for reason in reasons if reason] + list(evidence.reasons)
         list_name, version = self._lists[self._entity_list[entity]]
+        schema = self._schemas[self._entity_schema[entity]]
         return Match(
             query.id, self._ids[entity], score, self._names[name_id], "; ".join(reasons), list_name, version,
             schema, tuple(reasons),
@@ -289,14 +320,16 @@ class Index:
         kind = MATCHABLE_SCHEMATA[query.schema]
         query_tokens = [tokens for name in query.names if (tokens := tokenize(name, kind))]
         keys = [token.canon for tokens in query_tokens for token in tokens]
+        keys += ["".join(token.key for token in tokens) for tokens in query_tokens if len(tokens) > 1]
         keys += ["#" + number for number in query.registration_numbers]
-        best: dict[str, Match] = {}
+        best: dict[int, tuple[float, int]] = {}  # entity → (score, name id)
         for name_id in self._candidates(keys, kind).tolist():
-            match = self._match(query, query_tokens, name_id)
-            if match.score >= threshold and match.score > getattr(best.get(match.entity_id), "score", -1.0):
-                best[match.entity_id] = match
-        ranked = sorted(best.values(), key=lambda match: (-match.score, match.entity_id))
-        return ranked[:limit]
+            score = self._score(query, query_tokens, name_id)
+            entity = int(self._name_entity[name_id])
+            if min(score, 1.0) >= threshold and score > best.get(entity, (-1.0, 0))[0]:
+                best[entity] = (score, name_id)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._ids[item[0]]))
+        return [self._match(query, query_tokens, name_id) for _, (_, name_id) in ranked[:limit]]
 
 
 def normalize_query(query: Query) -> Query:

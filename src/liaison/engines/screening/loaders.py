@@ -105,9 +105,12 @@ def _check_names(names: list[str], path: str, line: int) -> tuple[str, ...]:
 def _values(props: dict[str, Any], keys: tuple[str, ...], path: str, line: int) -> list[str]:
     values: list[str] = []
     for key in keys:
-        raw = props.get(key, [])
-        raw = [raw] if isinstance(raw, str) else raw
-        if not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
+        raw = props.get(key)
+        if raw is None:
+            continue
+        if isinstance(raw, str):
+            raw = [raw]
+        elif not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
             raise WatchlistError(path, line, f"property {key!r} must be a list of strings")
         values.extend(raw)
     return values

@@ -159,6 +159,11 @@ def _legal_form_table() -> tuple[tuple[str, ...], ...]:
 
 
 LEGAL_FORM_KEYS = _legal_form_table()
+LEGAL_FORMS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+LEGAL_FORMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
+for _form in LEGAL_FORM_KEYS:  # longest first, kept in that order
+    LEGAL_FORMS_BY_FIRST.setdefault(_form[0], []).append(_form)
+    LEGAL_FORMS_BY_LAST.setdefault(_form[-1], []).append(_form)
 GENERIC_KEYS = frozenset(key for word in GENERIC_WORDS for key in search_keys(word))
 
 
@@ -204,24 +209,33 @@ class Token:
     """One word of a name: its spelling, transliteration-free key and canonical form (given-name group)."""
 
     text: str
-    folded: str
     key: str
     canon: str
     role: Role
 
+    @property
+    def folded(self) -> str:
+        """Readable folded spelling; computed on demand, only explanations need it."""
+        return fold(self.text)
+
 
 def _strip_legal_forms(keys: list[str]) -> tuple[int, int]:
-    """Return the slice of ``keys`` left after removing legal forms at the start and at the end."""
+    """Return the slice of ``keys`` left after removing legal forms at the start and at the end.
+
+    Forms are looked up by their first and last word, so a name costs two dictionary probes, not a scan
+    of every legal form (this runs once per company of a million-entity list)."""
     start, end = 0, len(keys)
     changed = True
     while changed and end - start > 1:
         changed = False
-        for form in LEGAL_FORM_KEYS:
-            size = len(form)
-            if end - start > size and tuple(keys[start : start + size]) == form:
-                start, changed = start + size, True
-            elif end - start > size and tuple(keys[end - size : end]) == form:
-                end, changed = end - size, True
+        for form in LEGAL_FORMS_BY_FIRST.get(keys[start], ()):
+            if end - start > len(form) and tuple(keys[start : start + len(form)]) == form:
+                start, changed = start + len(form), True
+                break
+        for form in LEGAL_FORMS_BY_LAST.get(keys[end - 1], ()):
+            if end - start > len(form) and tuple(keys[end - len(form) : end]) == form:
+                end, changed = end - len(form), True
+                break
     return start, end
 
 
@@ -287,5 +301,5 @@ def tokenize(name: str, kind: Kind) -> tuple[Token, ...]:
     for word, key in pairs:
         role = _role(key, kind, len(pairs))
         canon = patronymic_canon(key) if role == Role.PATRONYMIC else GIVEN_NAMES.get(key, key)
-        tokens.append(Token(word, fold(word), key, canon, role))
+        tokens.append(Token(word, key, canon, role))
     return tuple(tokens)

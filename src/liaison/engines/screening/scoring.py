@@ -43,10 +43,8 @@ class NameScore:
 def _similarity(query: Token, other: Token) -> tuple[float, str, int]:
     """Similarity of two words, how they relate ("equal after transliteration", "similar" ...) and the
     number of edits between them."""
-    if query.folded == other.folded:
-        return 1.0, "equal", 0
     if query.key == other.key:
-        return 1.0, "equal after transliteration", 0
+        return 1.0, "equal", 0  # _describe tells "equal" from "equal after transliteration"
     if query.canon == other.canon:
         patronymic = query.role == Role.PATRONYMIC and other.role == Role.PATRONYMIC
         return 1.0, "Ukrainian/Russian forms of one " + ("patronymic" if patronymic else "name"), 0
@@ -94,9 +92,9 @@ def _label(token: Token) -> str:
 def _describe(query: Token, other: Token, relation: str, similarity: float) -> str:
     label = _label(other) if other.role != Role.INITIAL else _label(query)
     pair = other.text if query.text == other.text else f"{query.text} = {other.text}"
-    if relation == "equal":
+    if relation == "equal" and query.folded == other.folded:
         return f"{label} equal ({pair})"
-    if relation == "equal after transliteration":
+    if relation == "equal":
         return f"{label} equal after transliteration ({pair})"
     if relation == "similar":
         return f"{label} {query.text}≈{other.text} similar ({similarity:.2f}: spelling difference or typo)"
@@ -148,21 +146,26 @@ def _patronymic_conflict(missing_q: Sequence[Token], missing_o: Sequence[Token],
     return any(all(_similarity(q, k)[2] > 1 for q in query_patronymics) for k in known)
 
 
-def score_names(query: Sequence[Token], other: Sequence[Token], known: Sequence[Token] = ()) -> NameScore:
+def score_names(
+    query: Sequence[Token], other: Sequence[Token], known: Sequence[Token] = (), *, explain: bool = True
+) -> NameScore:
     """Weighted share of the two names that agrees, word by word; explains each agreeing and missing word.
 
     ``known`` are patronymics the listed entry states in its other names (see :func:`_patronymic_conflict`).
+    With ``explain=False`` no sentences are built: the index scores many candidates and explains only the
+    few it reports.
     """
     if not query or not other:
         return NameScore(0.0, ())
     pairs = _align(query, other)
     gained = total = 0.0
     reasons: list[str] = []
-    for i, j, similarity, relation, edits in pairs:
+    for i, j, similarity, relation, edits in sorted(pairs):  # explain in the query's word order
         weight = _pair_weight(query[i], other[j])
         gained += weight * _credit(query[i], other[j], edits)
         total += weight
-        reasons.append(_describe(query[i], other[j], relation, similarity))
+        if explain:
+            reasons.append(_describe(query[i], other[j], relation, similarity))
     matched_q = {pair[0] for pair in pairs}
     matched_o = {pair[1] for pair in pairs}
     missing_q = [token for i, token in enumerate(query) if i not in matched_q]
@@ -170,14 +173,13 @@ def score_names(query: Sequence[Token], other: Sequence[Token], known: Sequence[
     conflict = _patronymic_conflict(missing_q, missing_o, known)
     if conflict and not any(t.role == Role.PATRONYMIC for t in missing_o):
         total += PATRONYMIC_CONFLICT  # the entry's father's name, stated in another of its names
-    for token in missing_q:
-        total += _missing_weight(token, conflict)
-        reasons.append(f"{_label(token)} {token.text} not in listed name")
-    for token in missing_o:
-        total += _missing_weight(token, conflict)
-        reasons.append(f"listed {_label(token)} {token.text} not in query")
-    if conflict:
-        reasons.append("patronymics differ: probably a different person")
+    total += sum(_missing_weight(token, conflict) for token in missing_q)
+    total += sum(_missing_weight(token, conflict) for token in missing_o)
+    if explain:
+        reasons.extend(f"{_label(token)} {token.text} not in listed name" for token in missing_q)
+        reasons.extend(f"listed {_label(token)} {token.text} not in query" for token in missing_o)
+        if conflict:
+            reasons.append("patronymics differ: probably a different person")
     return NameScore(gained / total if total else 0.0, tuple(reasons))
 
 
