@@ -19,6 +19,8 @@ COMMANDS = {
     "audit": "audit trail: `audit verify`, `audit export`",
     "person": "GDPR: `person export ID`, `person erase ID --reason ...`",
     "screen": "screen a file of names against watchlists",
+    "watchlist": "watchlists: `watchlist import FILE --source NAME [--version V]` (then rescreens all)",
+    "screening": "screening: `screening rescreen`, `screening export --format csv|json --out FILE`",
 }
 
 

@@ -1,0 +1,244 @@
+"""The integrity REST API: watchlists (list, upload), hits (list, decide), clearance of an organisation, and
+owners/directors. Reads through the selectors, writes through the services; forbidden looks like absent (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.core.api import READ_ERRORS, WRITE_ERRORS, actor_for, service_errors
+from liaison.integrity import selectors, services
+from liaison.integrity.choices import HitDecision, RelationKind
+from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
+TAGS = ["integrity"]
+
+
+class WatchlistSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Watchlist
+        fields = ["id", "name", "version", "loaded_at", "entity_count", "sha256"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScreeningRun
+        fields = [
+            "id",
+            "trigger",
+            "status",
+            "total",
+            "done",
+            "hits_raised",
+            "hits_lapsed",
+            "list_versions",
+            "error",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    source = serializers.CharField(max_length=100)
+    version = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ImportedSerializer(serializers.Serializer):
+    watchlist = WatchlistSerializer()
+    run = RunSerializer(allow_null=True)
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    removed = serializers.IntegerField()
+
+
+class HitSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username", default="", read_only=True)
+
+    class Meta:
+        model = ScreeningHit
+        fields = [
+            "id",
+            "party_type",
+            "party_id",
+            "party_label",
+            "organisation",
+            "query",
+            "list_name",
+            "list_version",
+            "entity_key",
+            "entity_caption",
+            "matched_name",
+            "score",
+            "explanation",
+            "via_chain",
+            "status",
+            "reviewer",
+            "reason",
+            "decided_at",
+            "created_at",
+        ]
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=HitDecision.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ClearanceSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["cleared", "blocked", "pending_review"])
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrganisationRelation
+        fields = [
+            "id",
+            "organisation",
+            "kind",
+            "party_organisation",
+            "name",
+            "is_company",
+            "birth_date",
+            "country",
+            "registration_number",
+            "share_percent",
+            "since",
+            "until",
+        ]
+
+
+class RelationInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RelationKind.choices)
+    party_organisation_id = serializers.IntegerField(required=False, allow_null=True)
+    name = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    is_company = serializers.BooleanField(required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    registration_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    since = serializers.DateField(required=False, allow_null=True)
+    until = serializers.DateField(required=False, allow_null=True)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class WatchlistView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=TAGS, responses={200: WatchlistSerializer(many=True), **READ_ERRORS})
+    def get(self, request: Request) -> Response:
+        """The loaded lists with version, entity count and checksum."""
+        return Response(WatchlistSerializer(selectors.watchlist_list(viewer=request.user), many=True).data)
+
+    @extend_schema(tags=TAGS, request=UploadSerializer, responses={201: ImportedSerializer, **WRITE_ERRORS})
+    def post(self, request: Request) -> Response:
+        """Import or replace a list; every party is rescreened before the answer (see ``run``)."""
+        data = _valid(UploadSerializer, request.data)
+        with service_errors(hide_denial=False):
+            result = services.watchlist_import(
+                actor=actor_for(request),
+                path_or_bytes=data["file"].read(),
+                filename=data["file"].name,
+                source=data["source"],
+                version=data.get("version") or None,
+            )
+        if result.run is not None:
+            result.run.refresh_from_db()
+        return Response(ImportedSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class HitListView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter("status", str, description="open (default), confirmed, dismissed, lapsed or all"),
+            OpenApiParameter("list", str, description="only hits on this list"),
+        ],
+        responses={200: HitSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        """The review queue (compliance officers, administrators, auditors)."""
+        hits = selectors.hit_list(viewer=request.user, filters=request.query_params)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(hits, request, view=self)
+        return paginator.get_paginated_response(HitSerializer(page, many=True).data)
+
+
+class HitDecideView(APIView):
+    @extend_schema(
+        tags=TAGS, parameters=[ID], request=DecisionSerializer, responses={200: HitSerializer, **WRITE_ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Confirm or dismiss an open hit, with a reason."""
+        hit = selectors.hit_get(viewer=request.user, pk=pk)
+        data = _valid(DecisionSerializer, request.data)
+        with service_errors():
+            hit = services.hit_decide(actor=actor_for(request), hit=hit, **data)
+        return Response(HitSerializer(hit).data)
+
+
+class ClearanceView(APIView):
+    @extend_schema(tags=TAGS, parameters=[ID], responses={200: ClearanceSerializer, **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        """cleared / blocked / pending_review, with reasons; staff only."""
+        org, clearance = selectors.organisation_clearance(viewer=request.user, pk=pk)
+        return Response({"organisation": org.pk, "status": clearance.status, "reasons": clearance.reasons})
+
+
+class RelationListView(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(tags=TAGS, parameters=[ID], responses={200: RelationSerializer(many=True), **READ_ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        """Owners and directors of an organisation."""
+        org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
+        return Response(RelationSerializer(selectors.relations_of(org), many=True).data)
+
+    @extend_schema(
+        tags=TAGS, parameters=[ID], request=RelationInputSerializer, responses={201: RelationSerializer, **WRITE_ERRORS}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
+        data = _valid(RelationInputSerializer, request.data)
+        with service_errors():
+            rel = services.relation_save(actor=actor_for(request), organisation=org, data=data)
+        return Response(RelationSerializer(rel).data, status=status.HTTP_201_CREATED)
+
+
+class RelationDetailView(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        tags=TAGS, parameters=[ID], request=RelationInputSerializer, responses={200: RelationSerializer, **WRITE_ERRORS}
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
+        data = _valid(RelationInputSerializer, request.data)
+        with service_errors():
+            rel = services.relation_save(
+                actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel
+            )
+        return Response(RelationSerializer(rel).data)
+
+    @extend_schema(tags=TAGS, parameters=[ID], responses={204: None, **READ_ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
+        with service_errors():
+            services.relation_delete(actor=actor_for(request), relation=rel)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,200 @@
+"""Compliance pages: watchlists and runs, the review queue, owners and directors, the clearance panel and the
+trail export. Thin views: parse, call a selector or service, render. A service's permission refusal is shown
+as the same 404 as an absent object, so a page never confirms what it will not show."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liaison.core.actors import Actor
+from liaison.core.htmx import is_htmx, render_page
+from liaison.core.permissions import PermissionDeniedError
+from liaison.integrity import permissions, selectors, services
+from liaison.integrity.exports import write_trail
+from liaison.integrity.forms import DecisionForm, HitFilterForm, RelationForm, WatchlistUploadForm
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def hide_denials(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDeniedError as exc:
+            raise Http404 from exc
+
+    return wrapper
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        field = name if name in form.fields else None
+        if name == "party_organisation_id":
+            field = "party_organisation"
+        for error in errors:
+            form.add_error(field, error)
+
+
+def _watchlists_context(request: HttpRequest, form: WatchlistUploadForm) -> dict[str, Any]:
+    return {
+        "watchlists": selectors.watchlist_list(viewer=request.user),
+        "runs": selectors.run_list(viewer=request.user),
+        "form": form,
+        "can_import": permissions.can_import_watchlist(request.user),
+    }
+
+
+@login_required
+@GET_POST
+@hide_denials
+def watchlists(request: HttpRequest) -> HttpResponse:
+    """Lists with versions and counts, recent runs, and the upload form. The rescreen after an import runs in
+    this request, once the import has committed; the page says so, and shows the run's result."""
+    form = WatchlistUploadForm(request.POST or None, request.FILES or None)
+    context = _watchlists_context(request, form)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.watchlist_import(
+                actor=Actor.for_user(request.user),
+                path_or_bytes=upload.read(),
+                filename=upload.name,
+                source=form.cleaned_data["source"],
+                version=form.cleaned_data["version"] or None,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("List %(name)s version %(version)s loaded: %(count)d entities.")
+                % {
+                    "name": result.watchlist.name,
+                    "version": result.watchlist.version,
+                    "count": result.watchlist.entity_count,
+                },
+            )
+            return redirect("integrity:watchlists")
+    return render(request, "integrity/watchlists.html", context)
+
+
+@login_required
+@require_GET
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run's progress; the fragment polls itself every 2 s while the run is active."""
+    run = selectors.run_get(viewer=request.user, pk=pk)
+    return render(request, "integrity/partials/_run.html", {"run": run})
+
+
+@login_required
+@require_POST
+@hide_denials
+def rescreen(request: HttpRequest) -> HttpResponse:
+    actor = Actor.for_user(request.user)
+    run = services.screening_run_start(actor=actor)
+    services.screening_run_execute(actor=actor, run=run)
+    messages.success(request, _("Every party was screened again: %(n)d new hits.") % {"n": run.hits_raised})
+    return redirect("integrity:watchlists")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = HitFilterForm(request.GET or None)
+    hits = selectors.hit_list(viewer=request.user, filters=request.GET)
+    page = Paginator(hits, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": request.GET.urlencode(),
+        "can_decide": permissions.can_decide_hit(request.user),
+    }
+    return render_page(request, "integrity/queue.html", "integrity/partials/_queue_rows.html", context)
+
+
+@login_required
+@require_POST
+@hide_denials
+def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    hit = selectors.hit_get(viewer=request.user, pk=pk)
+    if not permissions.can_decide_hit(request.user, hit):
+        raise Http404
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            hit = services.hit_decide(actor=Actor.for_user(request.user), hit=hit, **form.cleaned_data)
+            form = DecisionForm()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    if is_htmx(request):
+        return render(request, "integrity/partials/_hit_row.html", {"hit": hit, "form": form, "can_decide": True})
+    if form.errors:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("integrity:queue")
+
+
+@login_required
+@require_GET
+def organisation_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    panel = selectors.organisation_panel(viewer=request.user, pk=pk)
+    return render(request, "integrity/partials/_org_clearance.html", {"panel": panel})
+
+
+@login_required
+@GET_POST
+@hide_denials
+def relations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Owners and directors of an organisation: the list for those who may see it, the form for editors."""
+    org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
+    can_edit = permissions.can_edit_relations(request.user, org)
+    form = RelationForm(request.POST or None, viewer=request.user, organisation=org)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.relation_save(actor=Actor.for_user(request.user), organisation=org, data=form.service_data())
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Saved; the new entry is being screened."))
+                return redirect("integrity:relations", pk=org.pk)
+    context = {"organisation": org, "relations": selectors.relations_of(org), "form": form, "can_edit": can_edit}
+    return render(request, "integrity/relations.html", context)
+
+
+@login_required
+@require_POST
+@hide_denials
+def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
+    services.relation_delete(actor=Actor.for_user(request.user), relation=rel)
+    messages.success(request, _("Removed."))
+    return redirect("integrity:relations", pk=rel.organisation_id)
+
+
+@login_required
+@require_GET
+def trail_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "json"}:
+        raise Http404
+    records = selectors.trail(viewer=request.user)
+    buffer = io.StringIO()
+    write_trail(buffer, fmt, records)
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = HttpResponse(buffer.getvalue(), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screening-trail.{fmt}"'
+    return response
