@@ -7,6 +7,7 @@ summary entry — so re-importing a file leaves the database, audit trail includ
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -94,7 +95,7 @@ def test_csv_creates_organisations_with_one_summary_entry(
     summary = AuditEntry.objects.get(action="organisation.import")
     assert summary.after == {
         "file": "firms.csv",
-        "sha256": importing.hashlib.sha256(data).hexdigest(),
+        "sha256": hashlib.sha256(data).hexdigest(),
         "counts": {"created": 2, "updated": 0, "unchanged": 0, "rejected": 0},
     }
     assert AuditEntry.objects.filter(action="organisation.created", correlation_id=summary.correlation_id).count() == 2
