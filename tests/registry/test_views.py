@@ -429,3 +429,14 @@ def test_pages_have_no_inline_script_or_style(users: dict[str, Any], client_for:
         assert all(" src=" in attrs for attrs in scripts), url
         assert not re.search(r"\sstyle=|\son[a-z]+=", html, re.IGNORECASE), url
         assert "http://" not in html and "https://" not in html, url
+
+
+def test_list_speaks_the_browser_language(users: dict[str, Any], client_for: Any) -> None:
+    from django.utils import translation
+
+    with translation.override("uk"):
+        heading, label = translation.gettext("Organisations"), translation.gettext("Search")
+    assert (heading, label) != ("Organisations", "Search")  # the catalogue translates them
+    html = client_for(users["liaison_officer"]).get(LIST, HTTP_ACCEPT_LANGUAGE="uk-UA,uk;q=0.9").content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f"{label} <input" in html

@@ -29,25 +29,7 @@ from liaison.core.actors import Actor
 from liaison.core.exports import json_dumps
 from liaison.core.htmx import render_page
 from liaison.core.permissions import PermissionDeniedError
-from liaison.registry import permissions, selectors, services
-from liaison.registry.choices import (
-    Country,
-    Language,
-    OrganisationRole,
-    SecurityClearance,
-    SharedGroup,
-    SizeClass,
-)
-from liaison.registry.forms import (
-    CertificationForm,
-    ModelFieldsForm,
-    OrganisationFilterForm,
-    OrganisationForm,
-    PersonEraseForm,
-    PersonForm,
-    ProductForm,
-    TechnologyFieldForm,
-)
+from liaison.registry import choices, forms, permissions, selectors, services
 from liaison.registry.models import Organisation, TechnologyField
 
 PAGE_SIZE = 50
@@ -84,7 +66,7 @@ def _submit(form: Form, save: Callable[[dict[str, Any]], Any]) -> tuple[bool, An
     """Validate the form, then let the service validate and write. Returns (saved, the service's result)."""
     if not form.is_valid():
         return False, None
-    data = form.service_data() if isinstance(form, ModelFieldsForm) else dict(form.cleaned_data)
+    data = form.service_data() if isinstance(form, forms.ModelFieldsForm) else dict(form.cleaned_data)
     try:
         return True, save(data)
     except ValidationError as exc:
@@ -92,8 +74,8 @@ def _submit(form: Form, save: Callable[[dict[str, Any]], Any]) -> tuple[bool, An
         return False, None
 
 
-def _label(choices: Any, value: Any) -> str:
-    return str(dict(choices.choices).get(value, value)) if value else ""
+def _label(enum: Any, value: Any) -> str:
+    return str(dict(enum.choices).get(value, value)) if value else ""
 
 
 def _localized(card: dict[str, Any], base: str) -> str:
@@ -110,13 +92,13 @@ def _summary(card: dict[str, Any], field_labels: dict[str, str]) -> dict[str, An
     return {
         "card": card,
         "name": _localized(card, "name") or card["legal_name"],
-        "country": _label(Country, card["country"]),
-        "roles": [_label(OrganisationRole, r) for r in card.get("roles", [])],
+        "country": _label(choices.Country, card["country"]),
+        "roles": [_label(choices.OrganisationRole, r) for r in card.get("roles", [])],
         "technology_fields": [field_labels.get(code, code) for code in card.get("technology_fields", [])],
-        "size_class": _label(SizeClass, card.get("size_class")),
-        "security_clearance": _label(SecurityClearance, card.get("security_clearance")),
+        "size_class": _label(choices.SizeClass, card.get("size_class")),
+        "security_clearance": _label(choices.SecurityClearance, card.get("security_clearance")),
         "description": _localized(card, "description"),
-        "shared_groups": [_label(SharedGroup, g) for g in card.get("shared_groups", [])],
+        "shared_groups": [_label(choices.SharedGroup, g) for g in card.get("shared_groups", [])],
         "sharing_known": "shared_groups" in card,
     }
 
@@ -148,7 +130,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         row = _summary(selectors.organisation_card(viewer=request.user, organisation=org), labels)
         rows.append({**row, "own": org.pk in own})
     context = {
-        "form": OrganisationFilterForm(request.GET or None),
+        "form": forms.OrganisationFilterForm(request.GET or None),
         "page": page,
         "rows": rows,
         "query": _query_without_page(request),
@@ -171,7 +153,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "groups": set(card["visible_groups"]),
         "products": selectors.products_visible(viewer=viewer, organisation=org),
         "people": [
-            (p, [_label(Language, c) for c in p.languages])
+            (p, [_label(choices.Language, c) for c in p.languages])
             for p in selectors.people_visible(viewer=viewer, organisation=org)
         ],
         "certifications": selectors.certifications_visible(viewer=viewer, organisation=org),
@@ -199,7 +181,7 @@ def _duplicates_warning(duplicates: list[Organisation]) -> str:
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_organisation(request.user):
         raise Http404
-    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    form = forms.OrganisationForm(request.POST if request.method == "POST" else None)
     saved, result = _submit(form, lambda data: services.organisation_create(actor=_actor(request), data=data))
     if not saved:
         return render(request, "registry/organisation_form.html", {"form": form, "creating": True})
@@ -214,8 +196,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @hide_denials
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    form = OrganisationForm(
-        request.POST if request.method == "POST" else None, initial=OrganisationForm.initial_for(org)
+    form = forms.OrganisationForm(
+        request.POST if request.method == "POST" else None, initial=forms.OrganisationForm.initial_for(org)
     )
     actor = _actor(request)
     saved, _result = _submit(form, lambda data: services.organisation_update(actor=actor, organisation=org, data=data))
@@ -236,7 +218,7 @@ def _child(items: Iterable[Any], pk: int) -> Any:
 def _child_form(
     request: HttpRequest,
     org: Organisation,
-    form_class: type[ModelFieldsForm],
+    form_class: type[forms.ModelFieldsForm],
     save: Callable[[dict[str, Any]], Any],
     instance: Any = None,
 ) -> HttpResponse:
@@ -267,7 +249,7 @@ def product_create(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
     actor = _actor(request)
     return _child_form(
-        request, org, ProductForm, lambda data: services.product_save(actor=actor, organisation=org, data=data)
+        request, org, forms.ProductForm, lambda data: services.product_save(actor=actor, organisation=org, data=data)
     )
 
 
@@ -280,7 +262,7 @@ def product_edit(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse
     return _child_form(
         request,
         org,
-        ProductForm,
+        forms.ProductForm,
         lambda data: services.product_save(actor=actor, organisation=org, data=data, product=product),
         instance=product,
     )
@@ -304,7 +286,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
     actor = _actor(request)
     return _child_form(
-        request, org, PersonForm, lambda data: services.person_save(actor=actor, organisation=org, data=data)
+        request, org, forms.PersonForm, lambda data: services.person_save(actor=actor, organisation=org, data=data)
     )
 
 
@@ -317,7 +299,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     return _child_form(
         request,
         org,
-        PersonForm,
+        forms.PersonForm,
         lambda data: services.person_save(actor=actor, organisation=org, data=data, person=person),
         instance=person,
     )
@@ -343,7 +325,7 @@ def person_erase(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     """GDPR Art. 17: a confirmation page asking for the reason, then the erasure."""
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
     person = _child(org.people.all(), person_pk)
-    form = PersonEraseForm(request.POST if request.method == "POST" else None)
+    form = forms.PersonEraseForm(request.POST if request.method == "POST" else None)
     actor = _actor(request)
     saved, _none = _submit(form, lambda data: services.person_erase(actor=actor, person=person, reason=data["reason"]))
     if saved:
@@ -361,7 +343,7 @@ def certification_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_form(
         request,
         org,
-        CertificationForm,
+        forms.CertificationForm,
         lambda data: services.certification_save(actor=actor, organisation=org, data=data),
     )
 
@@ -411,8 +393,8 @@ def taxonomy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _taxonomy_form(request: HttpRequest, field: TechnologyField | None) -> HttpResponse:
-    initial = TechnologyFieldForm.initial_for(field) if field is not None else {"position": 0}
-    form = TechnologyFieldForm(request.POST if request.method == "POST" else None, initial=initial)
+    initial = forms.TechnologyFieldForm.initial_for(field) if field is not None else {"position": 0}
+    form = forms.TechnologyFieldForm(request.POST if request.method == "POST" else None, initial=initial)
     actor = _actor(request)
     saved, _result = _submit(
         form, lambda data: services.technology_field_save(actor=actor, data=data, technology_field=field)
