@@ -14,7 +14,7 @@ PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105
 
 
 def valid_edrpou(n: int) -> str:
-    first = f"{30000000 + n:08d}"[:7]
+    first = f"{3000000 + n:07d}"
     return first + edrpou_check_digit(first)
 
 
