@@ -21,6 +21,16 @@ ROLES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests() -> Any:
+    """A request in another language leaves it active in the thread; every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
