@@ -19,9 +19,8 @@ from liaison.engines.identifiers import edrpou_check_digit
 from liaison.registry.models import Organisation
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
-# serialized_rollback: the live server needs committed data, so each test flushes the database afterwards;
-# the rows that migrations create (roles, technology fields) are restored for the tests that follow.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server answers from its own thread, so the data must be committed: transactional tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def totp(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
