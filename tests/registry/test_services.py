@@ -138,3 +138,21 @@ def test_person_erasure_blanks_data_and_keeps_the_chain(users: dict[str, Any], o
     assert (person.full_name, person.email, person.erased_at is not None) == ("[erased]", "", True)
     assert AuditEntry.objects.get(pk=created.pk).personal is None
     assert verify_chain().ok
+
+
+def test_representative_cannot_change_what_the_office_vouches_for(users: dict[str, Any], org_a: Any) -> None:
+    rep = Actor.for_user(users["company_representative"])
+    with pytest.raises(ValidationError) as excinfo:
+        services.organisation_update(actor=rep, organisation=org_a, data={"security_clearance": "secret"})
+    assert excinfo.value.message_dict == {
+        "security_clearance": ["Only the liaison office changes the security clearance and registry identifiers."]
+    }
+    services.organisation_update(actor=rep, organisation=org_a, data={"city": "Kiel", "security_clearance": "none"})
+    org_a.refresh_from_db()
+    assert (org_a.city, org_a.security_clearance) == ("Kiel", "none")
+
+
+def test_representative_edit_form_shows_office_fields_fixed(users: dict[str, Any], org_a: Any, client_for: Any) -> None:
+    client = client_for(users["company_representative"])
+    page = client.get(f"/registry/organisations/{org_a.pk}/edit/").content.decode()
+    assert 'name="security_clearance"' in page and "disabled" in page.split('name="security_clearance"')[1][:200]

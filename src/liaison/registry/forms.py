@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from liaison.registry.permissions import OFFICE_ONLY_FIELDS
 from liaison.registry.choices import (
     CertificationStandard,
     Country,
@@ -125,9 +126,14 @@ class OrganisationForm(ModelFieldsForm):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, office: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["technology_fields"].choices = grouped_field_choices()
+        if not office:
+            # Shown but fixed: the service refuses a change by a company representative anyway.
+            for name in OFFICE_ONLY_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Set by the liaison office.")
 
     @staticmethod
     def initial_for(org: Organisation) -> dict[str, Any]:

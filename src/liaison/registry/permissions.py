@@ -76,6 +76,17 @@ def can_edit_organisation(user: Any, organisation: Any) -> Decision:
     return deny(_("Only the organisation's own representatives and the liaison office edit it."))
 
 
+# What the state vouches for is set by the liaison office, not self-declared by the company.
+OFFICE_ONLY_FIELDS = ("security_clearance", "edrpou", "hr_court", "hr_number", "vat_id", "lei")
+
+
+def can_edit_office_fields(user: Any) -> Decision:
+    """Facility security clearance and registry identifiers: administrators and liaison officers only."""
+    if _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
+        return allow()
+    return deny(_("Only the liaison office changes the security clearance and registry identifiers."))
+
+
 def can_import(user: Any) -> Decision:
     return can_create_organisation(user)
 

@@ -209,6 +209,16 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> Organisatio
     return OrganisationResult(org, duplicates)
 
 
+def _check_office_fields(actor: Actor, org: Organisation, before: Mapping[str, Any]) -> None:
+    """A company representative may not change what the liaison office vouches for."""
+    decision = permissions.can_edit_office_fields(actor.user) if actor.user else permissions.allow()
+    if decision:
+        return
+    changed = [name for name in permissions.OFFICE_ONLY_FIELDS if getattr(org, name) != before.get(name)]
+    if changed:
+        raise ValidationError({name: [decision.reason] for name in changed})
+
+
 def organisation_update(
     *, actor: Actor, organisation: Organisation, data: Mapping[str, Any]
 ) -> OrganisationResult:
@@ -220,6 +230,7 @@ def organisation_update(
     org = Organisation.objects.get(pk=organisation.pk)
     field_ids = _apply(org, data)
     _validate_organisation(org)
+    _check_office_fields(actor, org, before)
     _refresh_keys(org)
     after = {
         **audit.snapshot(org, ORGANISATION_FIELDS),

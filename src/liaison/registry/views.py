@@ -197,7 +197,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
     form = forms.OrganisationForm(
-        request.POST if request.method == "POST" else None, initial=forms.OrganisationForm.initial_for(org)
+        request.POST if request.method == "POST" else None,
+        initial=forms.OrganisationForm.initial_for(org),
+        office=bool(permissions.can_edit_office_fields(request.user)),
     )
     actor = _actor(request)
     saved, _result = _submit(form, lambda data: services.organisation_update(actor=actor, organisation=org, data=data))
