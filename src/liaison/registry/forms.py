@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from liaison.registry.permissions import OFFICE_ONLY_FIELDS
 from liaison.registry.choices import (
     CertificationStandard,
     Country,
@@ -26,6 +25,7 @@ from liaison.registry.choices import (
     SharedGroup,
 )
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+from liaison.registry.permissions import OFFICE_ONLY_FIELDS
 from liaison.registry.selectors import technology_field_tree
 
 INDENT = "\u2003"  # an em space per tree level: visible indentation inside <option> without markup
