@@ -41,8 +41,8 @@ from liaison.engines.screening.scoring import score_joined, score_names
 DEFAULT_THRESHOLD = 0.8
 """Recommended production threshold; see docs/benchmarks/screening.md for the evaluation behind it."""
 DEFAULT_LIMIT = 5
-MAX_CANDIDATES = 40
-MIN_SHARED = 0.5
+MAX_CANDIDATES = 30
+MIN_SHARED = 0.6
 RARE_ENOUGH = 3000  # once this many postings are gathered, words more frequent than FREQUENT are skipped
 FREQUENT = 5000
 JOINED_MIN = 0.9  # "Ukr Oboron Prom" written as one word counts only when nearly identical
@@ -192,7 +192,7 @@ class Index:
         for size in (3, 4, 5):
             lo = bisect_left(ordered, probe[:size])
             hi = bisect_left(ordered, probe[:size] + "\x7f")
-            if hi - lo <= 4000:
+            if hi - lo <= 1500:
                 break
         limit = 1 if len(key) < 8 else 2
         found = process.extract(probe, ordered[lo:hi], scorer=OSA.distance, score_cutoff=limit, limit=None)
@@ -248,7 +248,7 @@ class Index:
         keep = _ALLOWED[kind][self._name_kind[unique]]
         unique, totals = unique[keep], totals[keep]
         if len(unique) == 0:
-            return unique
+            return np.zeros(0, dtype=np.uint32)
         strong = totals >= MIN_SHARED * totals.max()
         unique, totals = unique[strong], totals[strong]
         if len(unique) > MAX_CANDIDATES:
