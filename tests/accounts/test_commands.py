@@ -108,3 +108,18 @@ def test_interactive_prompt_asks_twice(monkeypatch: Any) -> None:
     answers = iter([GOOD, GOOD])
     call_command("createuser", "ivan", "--email", "i@example.org", "--role", "auditor", stdout=io.StringIO())
     assert User.objects.get(username="ivan").check_password(GOOD) is True
+
+
+@pytest.mark.django_db
+def test_user_create_refuses_unknown_organisation_ids_before_writing() -> None:
+    from django.core.exceptions import ValidationError
+
+    from liaison.accounts.models import User
+    from liaison.accounts.services import user_create
+    from liaison.core.actors import Actor
+
+    with pytest.raises(ValidationError) as excinfo:
+        user_create(actor=Actor.system("t"), username="x", email="x@example.org", password="p",
+                    roles=["company_representative"], organisation_ids=[987654], check_password=False)
+    assert excinfo.value.message_dict == {"organisations": ["No organisation with id 987654."]}
+    assert not User.objects.filter(username="x").exists()

@@ -40,6 +40,7 @@ def user_create(
         raise ValidationError({"roles": _("Unknown role: %(role)s") % {"role": ", ".join(unknown)}})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("A user with this name exists already.")})
+    _check_organisations(organisation_ids or [])
     user = User(username=username, email=email, country=country)
     if check_password:
         validate_password(password, user)
@@ -64,6 +65,17 @@ def user_create(
     return user
 
 
+def _check_organisations(ids: list[int]) -> None:
+    from liaison.registry.models import Organisation
+
+    found = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    missing = sorted(set(ids) - found)
+    if missing:
+        raise ValidationError(
+            {"organisations": _("No organisation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}}
+        )
+
+
 def membership_add(*, actor: Actor, user: User, organisation_id: int) -> Membership:
     _require_admin(actor)
     with transaction.atomic():
@@ -85,9 +97,7 @@ def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, 
         _require_admin(actor)
     raw = ApiToken.generate()
     with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=raw[4:12], key_hash=hash_token(raw)
-        )
+        token = ApiToken.objects.create(user=user, name=name[:100], prefix=raw[4:12], key_hash=hash_token(raw))
         audit.record_change(
             actor=actor,
             action="api_token.created",
@@ -118,6 +128,25 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def totp_device_provision(*, actor: Actor, user: User, key: str, name: str = "provisioned") -> TOTPDevice:
+    """A confirmed device with a key chosen by the operator (demo users, hardware tokens handed out in person).
+    Idempotent: a user who already has a confirmed device keeps it."""
+    _require_admin(actor)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        return device
+    with transaction.atomic():
+        device = TOTPDevice.objects.create(user=user, name=name, key=key, confirmed=True)
+        audit.record(
+            actor=actor,
+            action="two_factor.enabled",
+            object_type="accounts.user",
+            object_id=user.pk,
+            after={"device": device.pk, "provisioned": True},
+        )
+    return device
 
 
 def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:

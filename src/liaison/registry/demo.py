@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from tqdm import tqdm
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import STAFF_ROLES, Role
-from liaison.accounts.services import user_create
-from liaison.core import audit
+from liaison.accounts.services import totp_device_provision, user_create
 from liaison.core.actors import Actor
 from liaison.registry import services
 from liaison.registry.demo_data import FIELD_CODES, SEED, OrganisationSpec, generate
@@ -148,16 +146,6 @@ def _load_user(
 
 
 def _ensure_totp_device(actor: Actor, user: User) -> str:
-    """Give a demo staff user a confirmed authenticator. Written here, not by an accounts service, because
-    no service takes a chosen key (only the demo may choose one); audited like a confirmation."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="demo", key=totp_key(user.username), confirmed=True)
-        audit.record(
-            actor=actor,
-            action="two_factor.enabled",
-            object_type="accounts.user",
-            object_id=user.pk,
-            after={"device": device.pk},
-        )
+    """Give a demo staff user a confirmed authenticator with a key that survives re-runs."""
+    device = totp_device_provision(actor=actor, user=user, key=totp_key(user.username), name="demo")
     return str(device.key)
