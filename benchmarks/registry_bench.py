@@ -277,6 +277,28 @@ def print_table(report: dict[str, Any]) -> None:
         print(format_row(row))
 
 
+def markdown(report: dict[str, Any]) -> str:
+    """The report as a Markdown table for docs/benchmarks.md (``--markdown`` prints the latest runs)."""
+    load = ", ".join(f"{x:.1f}" for x in report["loadavg_before"])
+    lines = [
+        f"{report['engine']}: {report['rows']:,} organisations, {report['runs']} runs per case, "
+        f"{report['when']}, commit {report['commit']}, load average before the run {load}",
+        "",
+        "| surface | viewer | case | p50 ms | p95 ms | p99 ms | result |",
+        "|---|---|---|---:|---:|---:|---:|",
+    ]
+    for r in report["results"]:
+        if "skipped" in r:
+            lines.append(f"| {r['surface']} | {r['viewer']} | {r['case']} | – | – | – | {r['skipped']} |")
+            continue
+        mark = "" if r["p95"] < report["goal_p95_ms"] else " ⚠"
+        lines.append(
+            f"| {r['surface']} | {r['viewer']} | {r['case']} | {r['p50']:.1f} | "
+            f"{r['p95']:.1f}{mark} | {r['p99']:.1f} | {r['result']} |"
+        )
+    return "\n".join(lines)
+
+
 def write_json(report: dict[str, Any]) -> Path:
     OUT_DIR.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -364,6 +386,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (implies --keep)")
     parser.add_argument("--explain", action="store_true", help="print query plans instead of timing")
+    parser.add_argument("--markdown", action="store_true", help="print the latest results as Markdown tables")
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.runs = 10_000, 30
@@ -374,6 +397,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.markdown:
+        for engine in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+            path = OUT_DIR / f"registry-{engine}-latest.json"
+            if path.exists():
+                print(markdown(json.loads(path.read_text())) + "\n")
+        return 0
     if args.db != "both":
         run_engine(args.db, args)
         return 0
