@@ -198,3 +198,14 @@ def test_renamed_party_lapses_open_hit_and_unscreened_change_is_pending(
         "pending_review",
         ["“Svitanok Zwei GmbH” has not been screened against the current lists since it last changed."],
     )
+
+
+def test_erasing_a_person_blanks_their_name_in_hits(
+    listed: None, org_a: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        person = registry.person_save(actor=ADMIN, organisation=org_a, data={"full_name": "Petro Kovalenko"})
+    registry.person_erase(actor=ADMIN, person=person, reason="GDPR request 17")
+    hit = _hits(person)[0]
+    assert (hit.party_label, hit.query, hit.explanation, hit.entity_key) == ("[erased]", {}, "[erased]", "ua-pe-1")
+    assert "Kovalenko" not in str(ScreeningHit.objects.filter(pk=hit.pk).values().get())

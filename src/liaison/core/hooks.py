@@ -45,3 +45,21 @@ def _bound(callback: PartyCallback, kind: str, obj: Any, actor: Actor) -> Callab
 
     run_party_callback.__qualname__ = getattr(callback, "__qualname__", "party_callback")
     return run_party_callback
+
+
+ErasureCallback = Callable[[str, Any, Actor], None]
+_erasure_callbacks: list[ErasureCallback] = []
+
+
+def on_personal_data_erased(callback: ErasureCallback) -> ErasureCallback:
+    """Register ``callback(kind, pk, actor)``: blank every copy of the party's personal data the app keeps."""
+    if callback not in _erasure_callbacks:
+        _erasure_callbacks.append(callback)
+    return callback
+
+
+def personal_data_erased(kind: str, pk: Any, actor: Actor) -> None:
+    """Announce a GDPR erasure. Unlike :func:`party_changed` this runs at once, inside the caller's transaction:
+    an erasure either removes every copy or none."""
+    for callback in list(_erasure_callbacks):
+        callback(kind, pk, actor)

@@ -8,7 +8,9 @@ class IntegrityConfig(AppConfig):
 
     def ready(self) -> None:
         # Screen every organisation and person when the registry creates or changes one (see core.hooks).
-        from liaison.core.hooks import on_party_changed
+        from liaison.core.hooks import on_party_changed, on_personal_data_erased
         from liaison.integrity.services import on_registry_party_changed
+        from liaison.integrity.services.screening import erase_party_personal_data
 
         on_party_changed(on_registry_party_changed)
+        on_personal_data_erased(erase_party_personal_data)

@@ -478,6 +478,7 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
         AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(
             personal=None
         )
+        hooks.personal_data_erased("person", person.pk, actor)
         audit.record_change(
             actor=actor,
             action="person.erased",

@@ -16,7 +16,7 @@ from liaison.core.actors import Actor
 from liaison.core.permissions import allow, require
 from liaison.engines.screening import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match
 from liaison.integrity import parties, permissions
-from liaison.integrity.choices import HitStatus, RunStatus, RunTrigger
+from liaison.integrity.choices import HitStatus, PartyType, RunStatus, RunTrigger
 from liaison.integrity.models import (
     OrganisationRelation,
     PartyScreening,
@@ -181,6 +181,16 @@ def on_registry_party_changed(kind: str, obj: Any, actor: Actor) -> None:
     party = model.objects.filter(pk=obj.pk).first() if model is not None else None
     if party is not None:
         party_screen(actor=Actor.system("integrity.screening"), party=party)
+
+
+def erase_party_personal_data(kind: str, pk: Any, actor: Actor) -> None:
+    """GDPR erasure of a contact person: hits keep the decision and the listed entity, not the person's name."""
+    if kind != PartyType.PERSON:
+        return
+    erased = _("[erased]")
+    ScreeningHit.objects.filter(party_type=PartyType.PERSON, party_id=pk).update(
+        party_label=erased, query={}, explanation=erased
+    )
 
 
 def _all_parties() -> list[Any]:
