@@ -130,6 +130,13 @@ def test_equal_registration_number_is_strong_evidence(index: Index) -> None:
     assert explanation.endswith("registration number equal (12345678)")
 
 
+def test_registration_number_alone_finds_the_company(index: Index) -> None:
+    hits = index.screen(Query("q", "Company", (), registration_numbers=("hrb-4711",)))
+    assert [(hit.entity_id, hit.score, hit.explanation) for hit in hits] == [
+        ("co-2", 0.98, "registration number equal (HRB4711)")
+    ]
+
+
 def test_legal_entity_query_matches_people_and_companies(index: Index) -> None:
     assert top(index, "LegalEntity", "Oleksandr Shevchenko")[0] == "ua-1"
     assert top(index, "LegalEntity", "Ukrspetseksport")[0] == "co-1"
@@ -243,6 +250,19 @@ def test_bad_csv_names_file_and_line(tmp_path: Path, lines: list[str], line: int
     assert raised.value.line == line
     assert message in raised.value.message
     assert str(raised.value).startswith(f"{path}:{line}: ")
+
+
+def test_huge_csv_field_and_bad_utf8_name_the_line(tmp_path: Path) -> None:
+    header = "id,schema,name,aliases,birth_date,country,registration_number"
+    huge = write_lines(tmp_path / "huge.csv", [header, "a,Person,Fine Name,,,,", f"b,Person,{'x' * 10_000_000},,,,"])
+    with pytest.raises(WatchlistError) as raised:
+        load_csv(huge)
+    assert (raised.value.line, raised.value.message) == (3, "bad CSV: field larger than field limit (131072)")
+    broken = tmp_path / "latin1.csv"
+    broken.write_bytes(f"{header}\na,Person,M\xfcller,,,,\n".encode("latin-1"))
+    with pytest.raises(WatchlistError) as raised:
+        load_csv(broken)
+    assert raised.value.message == "not valid UTF-8"
 
 
 def test_loading_is_all_or_nothing(tmp_path: Path) -> None:

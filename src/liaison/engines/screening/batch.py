@@ -22,7 +22,7 @@ from pathlib import Path
 from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs are published for tqdm
 
 from liaison.engines.screening.index import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Index
-from liaison.engines.screening.loaders import Source, is_ftm_path, parse_ftm_line
+from liaison.engines.screening.loaders import Source, csv_rows, is_ftm_path, parse_ftm_line
 from liaison.engines.screening.model import MAX_NAME_LENGTH, QUERY_SCHEMATA, Match, Query, WatchlistError
 
 QUERY_HEADER = ("id", "schema", "name", "birth_date", "country", "registration_number")
@@ -46,26 +46,13 @@ def _check_query(query: Query, path: str, line: int) -> Query:
 
 
 def _csv_queries(path: Path) -> Iterator[Query]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or tuple(cell.strip() for cell in header) != QUERY_HEADER:
-            raise WatchlistError(str(path), 1, f"wrong CSV header, expected {','.join(QUERY_HEADER)}")
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(QUERY_HEADER):
-                raise WatchlistError(str(path), reader.line_num, f"expected 6 columns, found {len(row)}")
-            query_id, schema, name, birth, country, number = (cell.strip() for cell in row)
-            query = Query(
-                query_id,
-                schema,
-                _split(name)[:1] if name else (),
-                _split(birth),
-                _split(country),
-                _split(number),
-            )
-            yield _check_query(query, str(path), reader.line_num)
+    for line, row in csv_rows(path, QUERY_HEADER):
+        if len(row) != len(QUERY_HEADER):
+            raise WatchlistError(str(path), line, f"expected {len(QUERY_HEADER)} columns, found {len(row)}")
+        query_id, schema, name, birth, country, number = (cell.strip() for cell in row)
+        names = (" ".join(name.split()),) if name else ()
+        query = Query(query_id, schema, names, _split(birth), _split(country), _split(number))
+        yield _check_query(query, str(path), line)
 
 
 def _strings(props: dict[str, object], *keys: str) -> tuple[str, ...]:

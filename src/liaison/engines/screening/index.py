@@ -65,12 +65,20 @@ class _Facts:
     numbers: tuple[str, ...]
 
 
-def _pack_facts(entity: Entity) -> str:
+def _pack_facts(facts: _Facts) -> str:
     """Facts of one entity as one short string: far smaller than three tuples per entity."""
-    if not (entity.birth_dates or entity.countries or entity.registration_numbers):
+    if not (facts.dates or facts.countries or facts.numbers):
         return _EMPTY
-    parts = (entity.birth_dates, entity.countries, entity.registration_numbers)
-    return _FACT_SEP.join(_VALUE_SEP.join(part) for part in parts)
+    return _FACT_SEP.join(_VALUE_SEP.join(part) for part in (facts.dates, facts.countries, facts.numbers))
+
+
+def _normalized_facts(entity: Entity) -> _Facts:
+    """Entities built in code (not by the loaders) may carry raw values: normalise like the loaders do."""
+    return _Facts(
+        tuple(date for value in entity.birth_dates if (date := normalize_date(value))),
+        tuple(normalize_country(value) for value in entity.countries if value.strip()),
+        tuple(number for value in entity.registration_numbers if (number := normalize_registration(value))),
+    )
 
 
 def _unpack_facts(packed: str) -> _Facts:
@@ -113,7 +121,8 @@ class _Builder:
         self.kinds.append(kind)
         self.schemas.append(self._code(self.schema_codes, entity.schema))
         self.list_of.append(self._code(self.list_codes, (entity.list_name, entity.list_version)))
-        self.facts.append(_pack_facts(entity))
+        facts = _normalized_facts(entity)
+        self.facts.append(_pack_facts(facts))
         first_name = len(self.names)
         self.first_name.append(first_name)
         for name in entity.names:
@@ -125,7 +134,7 @@ class _Builder:
                 keys.append("".join(keys))  # "Ukr Oboron Prom" is also found as "Ukroboronprom"
             for key in set(keys):
                 self._post(key, name_id)
-        for number in entity.registration_numbers:
+        for number in facts.numbers:
             self._post("#" + number, first_name)
 
     def finish(self) -> Index:

@@ -203,18 +203,33 @@ def _csv_entity(row: list[str], source: Source, line: int) -> Entity:
     return Entity(entity_id, schema, names, dates, countries, numbers, source.list_name, source.version)
 
 
+def csv_rows(path: Path, header: tuple[str, ...]) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty rows of a UTF-8 CSV file with an exact header, as (line number, cells).
+
+    Malformed CSV, over-long fields (a 10 MB name) and bad UTF-8 become :class:`WatchlistError` with the
+    line, instead of a bare ``csv.Error`` or ``UnicodeDecodeError`` the operator cannot act on.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            first = next(reader, None)
+            if first is None or tuple(cell.strip() for cell in first) != header:
+                raise WatchlistError(str(path), 1, f"wrong CSV header, expected {','.join(header)}")
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    yield reader.line_num, row
+        except csv.Error as exc:
+            raise WatchlistError(str(path), reader.line_num, f"bad CSV: {exc}") from None
+        except UnicodeDecodeError:
+            raise WatchlistError(str(path), reader.line_num + 1, "not valid UTF-8") from None
+
+
 def iter_csv(source: Source, *, progress: bool = False) -> Iterator[Entity]:
     """Stream the entities of a watchlist CSV file (format in the module docstring)."""
-    path = str(source.path)
-    with source.path.open(encoding="utf-8-sig", newline="") as handle, _progress(source, progress) as bar:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or tuple(cell.strip() for cell in header) != CSV_HEADER:
-            raise WatchlistError(path, 1, f"wrong CSV header, expected {','.join(CSV_HEADER)}")
-        for row in reader:
+    with _progress(source, progress) as bar:
+        for line, row in csv_rows(source.path, CSV_HEADER):
             bar.update(sum(len(cell) + 1 for cell in row))
-            if any(cell.strip() for cell in row):
-                yield _csv_entity(row, source, reader.line_num)
+            yield _csv_entity(row, source, line)
 
 
 def iter_source(source: Source, *, progress: bool = False) -> Iterator[Entity]:
