@@ -228,8 +228,9 @@ def iter_csv(source: Source, *, progress: bool = False) -> Iterator[Entity]:
     """Stream the entities of a watchlist CSV file (format in the module docstring)."""
     with _progress(source, progress) as bar:
         for line, row in csv_rows(source.path, CSV_HEADER):
-            bar.update(sum(len(cell) + 1 for cell in row))
+            bar.update(sum(len(cell) + 1 for cell in row))  # characters, an estimate of the bytes read
             yield _csv_entity(row, source, line)
+        bar.update(max(0, bar.total - bar.n))
 
 
 def iter_source(source: Source, *, progress: bool = False) -> Iterator[Entity]:
