@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from benchmarks.screening.evalset import EvalSet, generate, sample
-from benchmarks.screening.quality import Hits, Metrics, Outcome, engine_screen, metrics, run
+from benchmarks.screening.quality import Hits, Metrics, Outcome, engine_screen, metrics, per_variant, run
 from liaison.engines.screening import DEFAULT_THRESHOLD, Index, Query
 
 YENTE_THRESHOLD = 0.7
@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.screening.compare")
     parser.add_argument("--queries", type=int, default=0, help="screen a seeded sample of this many queries (0: all)")
     parser.add_argument("--candidates", choices=("brute", "blocking"), default="brute")
+    parser.add_argument("--by-variant", action="store_true", help="failures per variant class for both engines")
     args = parser.parse_args(argv)
     evalset = generate()
     if args.queries:
@@ -102,6 +103,17 @@ def main(argv: list[str] | None = None) -> None:
     print(_row("nomenklatura LogicV2 (yente 0.7)", metrics(theirs, YENTE_THRESHOLD), their_qps))
     print(_row("nomenklatura LogicV2 (best F1)", _best(theirs), their_qps))
     print(f"\nspeed ratio liaison / LogicV2: {our_qps / their_qps:.1f}x queries per second")
+    if args.by_variant:
+        _by_variant(ours, theirs)
+
+
+def _by_variant(ours: Sequence[Outcome], theirs: Sequence[Outcome]) -> None:
+    mine, other = per_variant(ours, DEFAULT_THRESHOLD), per_variant(theirs, YENTE_THRESHOLD)
+    print(f"\n{'failures per variant':30s} {'liaison':>9s} {'LogicV2':>9s}")
+    for variant in sorted(mine):
+        print(
+            f"{variant:30s} {mine[variant][0]:4d}/{mine[variant][1]:<4d} {other[variant][0]:4d}/{other[variant][1]:<4d}"
+        )
 
 
 if __name__ == "__main__":
