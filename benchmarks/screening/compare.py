@@ -26,6 +26,10 @@ from liaison.engines.screening import DEFAULT_THRESHOLD, Index, Query
 YENTE_THRESHOLD = 0.7
 
 
+QUICK_ARGV = ["--queries", "80"]
+"""Smaller sizes for ``python -m benchmarks.run --quick`` (a smoke run, not for the docs)."""
+
+
 def _ftm_factory() -> Callable[[str, Sequence[str], Sequence[str], Sequence[str], Sequence[str]], Any]:
     from followthemoney import model  # benchmark-only dependency
 

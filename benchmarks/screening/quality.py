@@ -38,6 +38,10 @@ class Metrics:
     negatives: int
 
 
+QUICK_ARGV = ["--queries", "200"]
+"""Smaller sizes for ``python -m benchmarks.run --quick`` (a smoke run, not for the docs)."""
+
+
 def run(evalset: EvalSet, screen: Callable[[Query], Hits]) -> tuple[list[Outcome], float]:
     """Screen every query; returns the outcomes and the queries per second."""
     started = time.perf_counter()

@@ -40,6 +40,10 @@ SUFFIXES = ("енко", "ук", "ов", "ев", "ський", "ин", "чук", 
 LEGAL = ("ТОВ", "ПрАТ", "ООО", "АО", "LLC", "GmbH", "JSC", "ДП")
 
 
+QUICK_ARGV = ["--entities", "50000", "--queries", "500"]
+"""Smaller sizes for ``python -m benchmarks.run --quick`` (a smoke run, not for the docs)."""
+
+
 def _surname(rng: random.Random) -> str:
     if rng.random() < 0.3:
         return rng.choice(UA_SURNAMES + RU_SURNAMES)
