@@ -158,5 +158,7 @@ def company_negative(
         return None
     if variant != "person-query-company-name" and (spec.city, spec.distinctive) in listed:
         return None
+    if spec.lang != "de" and any(c.distinctive == spec.distinctive and not (c.city and spec.city) for c in companies):
+        return None  # "НВП Рубін" with and without a city may well be one company: ambiguous, not a non-match
     schema = "Person" if variant == "person-query-company-name" else "Company"
     return Query(query_id, schema, (_render(spec, "quotes", rng),)), None

@@ -66,7 +66,7 @@ def _cycle(
     """Build ``count`` queries cycling through the variant classes; retries when a draw is unusable."""
     queries: list[EvalQuery] = []
     attempts = 0
-    while len(queries) < count and attempts < count * 20:
+    while len(queries) < count and attempts < count * 50:
         variant = variants[attempts % len(variants)]
         attempts += 1
         built = build(rng, variant, f"{prefix}{len(queries) + 1:04d}")

@@ -15,7 +15,10 @@ def typo(word: str, rng: random.Random) -> str:
     """One keyboard slip inside the word (never the first letter): swap, drop, double or wrong key."""
     if len(word) < 5:
         return word
-    i = rng.randrange(1, len(word) - 1)
+    first = next((i for i, ch in enumerate(word) if ch.isalpha()), 0)  # skip an opening quote
+    if len(word) - first < 5:
+        return word
+    i = rng.randrange(first + 1, len(word) - 1)
     kind = rng.choice(("swap", "drop", "double", "key"))
     if kind == "swap":
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]

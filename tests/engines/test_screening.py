@@ -29,6 +29,7 @@ PERSONS = [
     Entity("ua-2", "Person", ("Коваленко Дмитро Іванович",), ("1980",), ("ua",)),
     Entity("ru-1", "Person", ("Коновалов Юрий Сергеевич",), ("1966-11-20",), ("ru",)),
     Entity("ru-2", "Person", ("Петрова Наталья Алексеевна",), (), ("ru",)),
+    Entity("ua-3", "Person", ("Бондаренко Микола Миколайович",), (), ("ua",)),
 ]
 COMPANIES = [
     Entity("co-1", "Company", ("ТОВ «Укрспецекспорт»",), (), ("ua",), ("12345678",)),
@@ -121,6 +122,18 @@ def test_different_patronymic_makes_a_namesake(index: Index) -> None:
     _, score, explanation = top(index, "Person", "Oleksandr Ivanovych Shevchenko")
     assert score < DEFAULT_THRESHOLD
     assert "patronymics differ: probably a different person" in explanation
+
+
+def test_ukrainian_and_russian_patronymics_agree(index: Index) -> None:
+    entity_id, score, explanation = top(index, "Person", "Bondarenko Nikolai Nikolaevich")
+    assert (entity_id, score) == ("ua-3", 1.0)
+    assert "patronymic Nikolaevich≈Миколайович: Ukrainian/Russian forms of one patronymic" in explanation
+
+
+def test_a_different_first_letter_is_another_surname_not_a_typo(index: Index) -> None:
+    _, typo_score, _ = top(index, "Person", "Dmytro Kovalneko")
+    _, other_score, _ = top(index, "Person", "Dmytro Hovalenko")
+    assert typo_score >= DEFAULT_THRESHOLD > other_score
 
 
 def test_equal_registration_number_is_strong_evidence(index: Index) -> None:

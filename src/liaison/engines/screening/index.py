@@ -198,7 +198,10 @@ class Index:
 
     def _slice_neighbours(self, key: str, ordered: list[str], reverse: bool) -> list[tuple[str, float]]:
         probe = key[::-1] if reverse else key
-        for size in (3, 4, 5):
+        # A transposition touches two letters, so short words need a short prefix: for six letters only a
+        # two-letter prefix or suffix is sure to survive one slip.
+        shortest = 2 if len(key) < 8 else 3
+        for size in range(shortest, 6):
             lo = bisect_left(ordered, probe[:size])
             hi = bisect_left(ordered, probe[:size] + "\x7f")
             if hi - lo <= 1500:

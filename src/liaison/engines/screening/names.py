@@ -145,11 +145,13 @@ GENERIC_WORDS: tuple[str, ...] = (
     "machine", "machinery", "машинобудівний", "машиностроительный", "maschinenbau", "aviation", "авіа",
     "авиа", "electronics", "електроніка", "электроника", "metal", "метал", "steel", "сталь", "oil",
     "gas", "нафта", "газ", "nafta", "partners", "global", "consulting", "management", "development",
+    "підприємство", "предприятие", "enterprise", "unternehmen", "об'єднання", "объединение",
 )  # fmt: skip
 
 STOPWORDS = frozenset(search_keys("the and und of of für fur i й та и з с в на у by for and & der die das"))
 
-PATRONYMIC_ENDINGS: tuple[str, ...] = ("ovix", "evix", "ovna", "evna", "ivna", "ixna", "iix")
+PATRONYMIC_ENDINGS: tuple[str, ...] = ("ovix", "evix", "avix", "ovna", "evna", "avna", "ivna", "ixna", "iix")
+# "avix"/"avna": Russian -аевич/-аевна after the key folds "ae" to "a" (Николаевич → nikolavix)
 
 
 def _legal_form_table() -> tuple[tuple[str, ...], ...]:
@@ -251,8 +253,9 @@ def patronymic_canon(key: str) -> str:
     """Canonical father's name of a patronymic key, so that Олексійович and Алексеевич agree: the stem,
     possibly with the letters the suffix swallowed (Алексе-евич → Алексей, Петр-ович → Петро)."""
     stem = patronymic_stem(key) or key
-    for ending in ("", "i", "ei", "o", "a"):
-        canon = GIVEN_NAMES.get(stem + ending)
+    trimmed = [stem[:-1]] if stem.endswith("i") else []  # Миколай-ович → Микола
+    for candidate in [stem + ending for ending in ("", "i", "ei", "ai", "o", "a")] + trimmed:
+        canon = GIVEN_NAMES.get(candidate)
         if canon is not None:
             return "~" + canon
     return "~" + stem

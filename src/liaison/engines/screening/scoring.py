@@ -27,6 +27,7 @@ from liaison.engines.screening.names import (
 MIN_PAIR_SIMILARITY = 0.6
 """Below this, two words are different words, not a misspelling of one another."""
 ONE_EDIT_CREDIT = 0.85
+FIRST_LETTER_CREDIT = 0.5
 TWO_EDIT_CREDIT = 0.7
 PATRONYMIC_CONFLICT = 0.6
 """Weight of a patronymic on each side when both names have one and they differ: another father."""
@@ -74,10 +75,13 @@ def _edits(query_key: str, query_canon: str, other_key: str, other_canon: str) -
 
 def _credit(query: Token, other: Token, edits: int) -> float:
     """Credit for an aligned word pair, by edit count: one slip in a word of five or more letters still
-    counts as the same word, two slips only in long words; otherwise the credit decays fast."""
+    counts as the same word (unless it is the first letter), two slips only in long words; otherwise the
+    credit decays fast."""
     if edits == 0:
         return 1.0
     length = max(len(query.key), len(other.key))
+    if edits == 1 and query.key[:1] != other.key[:1] and query.canon[:1] != other.canon[:1]:
+        return FIRST_LETTER_CREDIT  # Харченко/Марченко: people seldom mistype the first letter
     if edits == 1 and length >= 5:
         return ONE_EDIT_CREDIT
     if edits == 2 and length >= 10:
