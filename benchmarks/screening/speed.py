@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from benchmarks.screening.romanize import SYSTEMS, romanize
 from benchmarks.screening.tables import (
@@ -93,27 +94,25 @@ def write_watchlist(path: Path, count: int) -> None:
             handle.write(json.dumps(entity, ensure_ascii=False) + "\n")
 
 
-def queries(path: Path, count: int, seed: int = 7) -> list[Query]:
-    """Half spelling variants of listed names (any romanisation, sometimes a typo), half unlisted names."""
+def queries(path: Path, count: int, seed: int = 7) -> list[tuple[Query, str | None]]:
+    """Half spelling variants of listed names (any romanisation, sometimes a typo) with the entity they
+    must find, half unlisted names (expected: nothing in particular)."""
     rng = random.Random(seed)
-    listed: list[dict[str, object]] = []
+    listed: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as handle:
         for line_number, line in enumerate(handle):
             if line_number % 997 == 0:
                 listed.append(json.loads(line))
-    result = []
+    result: list[tuple[Query, str | None]] = []
     for number in range(count):
         if number % 2:
             entity = rng.choice(listed)
-            name = str(entity["properties"]["name"][0])  # type: ignore[index]
-            text = romanize(name, rng.choice(SYSTEMS))
+            text = romanize(str(entity["properties"]["name"][0]), rng.choice(SYSTEMS))
             text = typo_in_longest(text, rng) if rng.random() < 0.2 else text
-            result.append(Query(f"q{number}", str(entity["schema"]), (text,)))
+            result.append((Query(f"q{number}", str(entity["schema"]), (text,)), str(entity["id"])))
         else:
-            synthetic = _person(rng, number)
-            result.append(
-                Query(f"q{number}", "Person", (romanize(str(synthetic["properties"]["name"][0]), "national"),))
-            )  # type: ignore[index]
+            name = str(_person(rng, number)["properties"]["name"][0])  # type: ignore[index]
+            result.append((Query(f"q{number}", "Person", (romanize(name, "national"),)), None))
     return result
 
 
@@ -131,12 +130,18 @@ def _measure_build(path: Path, progress: bool) -> Index:
     return index
 
 
-def _measure_queries(index: Index, batch: list[Query]) -> None:
+def _measure_queries(index: Index, batch: list[tuple[Query, str | None]]) -> None:
     started, cpu = time.perf_counter(), time.process_time()
-    hits = sum(1 for query in batch if index.screen(query))
+    results = [(index.screen(query), expected) for query, expected in batch]
     wall, used = time.perf_counter() - started, time.process_time() - cpu
+    hits = sum(1 for matches, _ in results if matches)
     print(f"screened {len(batch):,} queries ({hits} with hits): {len(batch) / wall:.0f} queries/s wall, "
           f"{len(batch) / used:.0f} queries/s CPU")  # fmt: skip
+    listed = [(matches, expected) for matches, expected in results if expected is not None]
+    found = sum(1 for matches, expected in listed if matches and matches[0].entity_id == expected)
+    print(
+        f"recall@1 of the {len(listed):,} listed-name variants among {len(index):,} entities: {found / len(listed):.4f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -43,7 +43,7 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_LIMIT = 5
 MAX_CANDIDATES = 30
 MIN_SHARED = 0.6
-RARE_ENOUGH = 3000  # once this many postings are gathered, words more frequent than FREQUENT are skipped
+RARE_ENOUGH = 1000  # once this many postings are gathered, words more frequent than FREQUENT only add weight
 FREQUENT = 5000
 JOINED_MIN = 0.9  # "Ukr Oboron Prom" written as one word counts only when nearly identical
 _FACT_SEP, _VALUE_SEP = "|", ";"
@@ -229,38 +229,50 @@ class Index:
         self._neighbours[key] = result
         return result
 
-    def _blocks(self, keys: Iterable[str]) -> list[tuple[int, float]]:
-        """(token, weight) blocks for the query, rarest first, frequent words dropped when others exist."""
+    def _blocks(self, keys: Iterable[str]) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        """(token, weight) blocks for the query, rarest first, split into the blocks that propose
+        candidates and the frequent ones (a common given name) that only add weight to them."""
         blocks = [(token, similarity) for key in set(keys) for token, similarity in self._token_ids(key)]
         blocks.sort(key=lambda block: self._offsets[block[0] + 1] - self._offsets[block[0]])
         chosen: list[tuple[int, float]] = []
+        frequent: list[tuple[int, float]] = []
         gathered = 0
         for token, similarity in blocks:
             size = int(self._offsets[token + 1] - self._offsets[token])
+            weighted = (token, similarity * float(self._idf[token]))
             if chosen and gathered >= RARE_ENOUGH and size > FREQUENT:
-                break
-            chosen.append((token, similarity * float(self._idf[token])))
-            gathered += size
-        return chosen
+                frequent.append(weighted)
+            else:
+                chosen.append(weighted)
+                gathered += size
+        return chosen, frequent
+
+    def _posting(self, token: int) -> UIntArray:
+        part: UIntArray = self._postings[self._offsets[token] : self._offsets[token + 1]]
+        return part
 
     def _candidates(self, keys: list[str], kind: Kind) -> UIntArray:
         """Name ids sharing the most (rarity-weighted) words with the query, of a compatible schema.
 
-        Names whose shared weight is below :data:`MIN_SHARED` of the best candidate's cannot reach a useful
-        score (they share only a common given name, say) and are not scored at all.
+        Frequent words do not propose candidates, but still weigh in: among 3,000 listed Shevchenkos the one
+        also called Oleksandr must rank first.  Names whose shared weight is below :data:`MIN_SHARED` of
+        the best candidate's cannot reach a useful score and are not scored at all.
         """
-        blocks = self._blocks(keys)
-        if not blocks:
+        chosen, frequent = self._blocks(keys)
+        if not chosen:
             return np.zeros(0, dtype=np.uint32)
-        slices = [self._postings[self._offsets[token] : self._offsets[token + 1]] for token, _ in blocks]
-        ids = np.concatenate(slices)
-        weights = np.repeat([weight for _, weight in blocks], [len(part) for part in slices])
-        unique, inverse = np.unique(ids, return_inverse=True)
+        slices = [self._posting(token) for token, _ in chosen]
+        weights = np.repeat([weight for _, weight in chosen], [len(part) for part in slices])
+        unique, inverse = np.unique(np.concatenate(slices), return_inverse=True)
         totals = np.bincount(inverse, weights=weights)
         keep = _ALLOWED[kind][self._name_kind[unique]]
         unique, totals = unique[keep], totals[keep]
         if len(unique) == 0:
             return np.zeros(0, dtype=np.uint32)
+        for token, weight in frequent:  # postings are sorted: membership by binary search
+            posting = self._posting(token)
+            found = np.minimum(np.searchsorted(posting, unique), len(posting) - 1)
+            totals += weight * (posting[found] == unique)
         strong = totals >= MIN_SHARED * totals.max()
         unique, totals = unique[strong], totals[strong]
         if len(unique) > MAX_CANDIDATES:
