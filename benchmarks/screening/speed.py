@@ -31,7 +31,7 @@ from benchmarks.screening.tables import (
     words,
 )
 from benchmarks.screening.variants import typo_in_longest
-from liaison.engines.screening import Index, Query, Source
+from liaison.engines.screening import Index, Match, Query, Source
 
 SYLLABLES = words(
     "ко бо да ре ми ла не сто гри ва ле ти бу ша ро пи ку ме зо ха чу дро кра сві гу то ли ка бі жу ще ли ну ор "
@@ -138,10 +138,14 @@ def _measure_queries(index: Index, batch: list[tuple[Query, str | None]]) -> Non
     print(f"screened {len(batch):,} queries ({hits} with hits): {len(batch) / wall:.0f} queries/s wall, "
           f"{len(batch) / used:.0f} queries/s CPU")  # fmt: skip
     listed = [(matches, expected) for matches, expected in results if expected is not None]
-    found = sum(1 for matches, expected in listed if matches and matches[0].entity_id == expected)
-    print(
-        f"recall@1 of the {len(listed):,} listed-name variants among {len(index):,} entities: {found / len(listed):.4f}"
-    )
+    # The synthetic list repeats some names under other ids (a tie on the top score): those count as found.
+    found = sum(1 for matches, expected in listed if expected in {m.entity_id for m in _best_tied(matches)})
+    print(f"recall@1 (ties included) of the {len(listed):,} listed-name variants among {len(index):,} entities: "
+          f"{found / len(listed):.4f}")  # fmt: skip
+
+
+def _best_tied(matches: list[Match]) -> list[Match]:
+    return [m for m in matches if round(m.score, 4) == round(matches[0].score, 4)]
 
 
 def main(argv: list[str] | None = None) -> None:
