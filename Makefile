@@ -28,6 +28,7 @@ test: install browsers
 	$(BIN)/liaison check --fail-level WARNING
 	$(BIN)/liaison makemigrations --check --dry-run
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Browser tests drive Debian's chromium (no browser download); install it once if missing.
