@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from liaison.core.actors import Actor
 from liaison.core.context import current_correlation_id
-from liaison.core.models import AuditEntry
+from liaison.core.models import GUARDED_COLUMNS, AuditEntry
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x4C494149  # "LIAI": the advisory lock that serialises chain appends on PostgreSQL
@@ -169,31 +169,11 @@ def verify_chain() -> VerifyResult:
     for entry in _iter_entries():
         checked += 1
         if entry.prev_hash != prev:
-            problems.append(
-                ChainProblem(entry.sequence, "link broken: an entry before it was deleted or moved")
-            )
+            problems.append(ChainProblem(entry.sequence, "link broken: an entry before it was deleted or moved"))
         if compute_hash(entry) != entry.entry_hash:
             problems.append(ChainProblem(entry.sequence, "content changed after it was written"))
         prev = entry.entry_hash
     return VerifyResult(checked=checked, head=prev, problems=problems)
-
-
-_GUARDED = [
-    "sequence",
-    "timestamp",
-    "actor_kind",
-    "actor_id",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "correlation_id",
-    "message",
-    "prev_hash",
-    "entry_hash",
-]
 
 
 def guard_sql(vendor: str) -> list[str]:
@@ -201,7 +181,7 @@ def guard_sql(vendor: str) -> list[str]:
     (so GDPR erasure can blank them)."""
     table = AuditEntry._meta.db_table
     if vendor == "sqlite":
-        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _GUARDED)
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in GUARDED_COLUMNS)
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} WHEN {changed} "
             "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END",
@@ -209,7 +189,7 @@ def guard_sql(vendor: str) -> list[str]:
             "BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END",
         ]
     if vendor == "postgresql":
-        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in _GUARDED)
+        changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in GUARDED_COLUMNS)
         return [
             "CREATE OR REPLACE FUNCTION liaison_audit_guard() RETURNS trigger AS $$ BEGIN "
             f"IF TG_OP = 'DELETE' OR ({changed}) THEN "

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from liaison.core import selectors
 from liaison.core.api import READ_ERRORS
-from liaison.core.models import AuditEntry
+from liaison.core.models import AUDIT_COLUMNS, AuditEntry
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
@@ -17,23 +17,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = [
-            "sequence",
-            "timestamp",
-            "actor_kind",
-            "actor_id",
-            "actor_label",
-            "action",
-            "object_type",
-            "object_id",
-            "object_repr",
-            "before",
-            "after",
-            "correlation_id",
-            "message",
-            "prev_hash",
-            "entry_hash",
-        ]
+        fields = list(AUDIT_COLUMNS)
 
 
 _AUDIT_FILTERS = [

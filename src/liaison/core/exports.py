@@ -10,6 +10,8 @@ from typing import IO, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from liaison.core.models import AUDIT_COLUMNS
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
@@ -44,9 +46,7 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
         cells = []
         for value in row:
             value = safe_cell(value)
-            cells.append(
-                value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
-            )
+            cells.append(value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value))
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -55,25 +55,6 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
 
 def json_dumps(data: Any) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
-
-
-AUDIT_COLUMNS = (
-    "sequence",
-    "timestamp",
-    "actor_kind",
-    "actor_id",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "before",
-    "after",
-    "correlation_id",
-    "message",
-    "prev_hash",
-    "entry_hash",
-)
 
 
 def audit_rows(queryset: Any = None) -> Iterable[list[Any]]:

@@ -16,6 +16,29 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+# The columns of an audit entry as every reader shows them (exports, the API). The personal column is left out:
+# a person's data is handed out through the GDPR export only.
+AUDIT_COLUMNS = (
+    "sequence",
+    "timestamp",
+    "actor_kind",
+    "actor_id",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "correlation_id",
+    "message",
+    "prev_hash",
+    "entry_hash",
+)
+# Columns the database guard freezes: all but the personal ones, which GDPR erasure may blank.
+GUARDED_COLUMNS = tuple(c for c in AUDIT_COLUMNS if c != "actor_label")
+
+
 class AuditEntry(models.Model):
     """One change of state. Rows are only ever inserted (database triggers refuse UPDATE and DELETE).
 
