@@ -143,6 +143,15 @@ def test_equal_registration_number_is_strong_evidence(index: Index) -> None:
     assert explanation.endswith("registration number equal (12345678)")
 
 
+def test_numbers_of_different_registers_are_no_evidence_either_way(index: Index) -> None:
+    _, plain, _ = top(index, "Company", "TOV Ukrspetseksport")
+    _, same_kind, _ = top(index, "Company", "TOV Ukrspetseksport", registration_numbers=("87654321",))
+    _, other_kind, explanation = top(index, "Company", "TOV Ukrspetseksport", registration_numbers=("1157746123458",))
+    assert same_kind < other_kind
+    assert "registration numbers of different registers (listed 12345678)" in explanation
+    assert other_kind >= plain - 0.1
+
+
 def test_registration_number_alone_finds_the_company(index: Index) -> None:
     hits = index.screen(Query("q", "Company", (), registration_numbers=("hrb-4711",)))
     assert [(hit.entity_id, hit.score, hit.explanation) for hit in hits] == [

@@ -98,6 +98,11 @@ def _country_evidence(query: Sequence[str], listed: Sequence[str]) -> tuple[floa
     return COUNTRY_CONFLICT, f"country differs (listed {', '.join(listed)}, query {', '.join(query)})"
 
 
+def _same_kind(query_numbers: Sequence[str], listed_numbers: Sequence[str]) -> bool:
+    """Whether any two numbers could come from the same register (same length after normalisation)."""
+    return bool({len(n) for n in query_numbers} & {len(n) for n in listed_numbers})
+
+
 def weigh(
     birth: tuple[Sequence[str], Sequence[str]],
     countries: tuple[Sequence[str], Sequence[str]],
@@ -118,7 +123,10 @@ def weigh(
         if common:
             floor = REGISTRATION_EQUAL_FLOOR
             reasons.append(f"registration number equal ({', '.join(common)})")
-        else:
+        elif _same_kind(query_numbers, listed_numbers):
             delta += REGISTRATION_CONFLICT
             reasons.append(f"registration number differs (listed {', '.join(listed_numbers)})")
+        else:
+            # An EDRPOU (8 digits) can never equal an OGRN (13): numbers of different registers prove nothing.
+            reasons.append(f"registration numbers of different registers (listed {', '.join(listed_numbers)})")
     return Evidence(delta, floor, tuple(reasons))
