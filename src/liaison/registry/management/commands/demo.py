@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from liaison.accounts.roles import Role
 from liaison.config.env import env_str
+from liaison.core.actors import Actor
 from liaison.registry import demo
 
 
@@ -35,9 +37,20 @@ class Command(BaseCommand):
             raise CommandError(_("Set LIAISON_DEMO_PASSWORD to the password the demo users should get."))
         started = time.perf_counter()
         result = demo.load(password=password, count=count, seed=seed, progress=options["verbosity"] > 0)
+        self._demo_watchlist()
         self._report(result, time.perf_counter() - started)
         if getattr(settings, "LIAISON_PRINT_DEMO_CREDENTIALS", False) and not _is_production():
             self._credentials(result, password)
+
+    def _demo_watchlist(self) -> None:
+        """The integrity module, when installed, gets a small fictional sanctions list (this command is the
+        place that knows both apps; the registry itself never imports integrity)."""
+        if not apps.is_installed("liaison.integrity"):
+            return
+        from liaison.integrity.demo import load_demo_watchlist
+
+        if load_demo_watchlist(actor=Actor.system("demo")):
+            self.stdout.write(_("Loaded the fictional sanctions list “demo-sanctions” and screened every party."))
 
     def _report(self, result: demo.DemoResult, seconds: float) -> None:
         self.stdout.write(
