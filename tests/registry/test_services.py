@@ -156,3 +156,14 @@ def test_representative_edit_form_shows_office_fields_fixed(users: dict[str, Any
     client = client_for(users["company_representative"])
     page = client.get(f"/registry/organisations/{org_a.pk}/edit/").content.decode()
     assert 'name="security_clearance"' in page and "disabled" in page.split('name="security_clearance"')[1][:200]
+
+
+def test_export_is_recorded_in_the_trail(users: dict[str, Any], org_a: Any) -> None:
+    from liaison.registry.exporting import organisation_export
+    from liaison.registry.selectors import OrganisationFilters
+
+    organisation_export(viewer=users["ministry_official"], filters=OrganisationFilters(country="DE"), fmt="csv")
+    entry = AuditEntry.objects.get(action="organisation.exported")
+    assert (entry.actor_id, entry.after["format"], entry.after["count"], entry.after["filters"]["country"]) == (
+        users["ministry_official"].pk, "csv", 1, "DE",
+    )

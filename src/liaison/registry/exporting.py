@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
+from liaison.core import audit
+from liaison.core.actors import Actor
 from liaison.core.exports import json_dumps, safe_cell, write_csv, xlsx_bytes
 from liaison.core.permissions import require
 from liaison.registry import permissions, selectors
@@ -68,4 +72,16 @@ def organisation_export(
             content = buffer.getvalue().encode("utf-8-sig")
         else:
             content = xlsx_bytes(COLUMNS, rows, title="organisations")
+    _record_export(viewer, filters, fmt, len(records))
     return content, FORMATS[fmt], filename
+
+
+def _record_export(viewer: Any, filters: selectors.OrganisationFilters | None, fmt: str, count: int) -> None:
+    """Company data leaving the platform is worth a line in the trail: who took how much, with which filter."""
+    with transaction.atomic():
+        audit.record(
+            actor=Actor.for_user(viewer),
+            action="organisation.exported",
+            object_type="registry.organisation",
+            after={"format": fmt, "count": count, "filters": asdict(filters) if filters else {}},
+        )
