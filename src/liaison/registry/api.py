@@ -74,16 +74,18 @@ class OrganisationViewSet(viewsets.ViewSet):
 
     def list(self, request: Request) -> Response:
         filters = selectors.OrganisationFilters.from_mapping(request.query_params)
+        paginator = self.pagination_class()
         if filters.q:
-            rows: Any = selectors.organisation_search(
-                viewer=request.user, filters=filters, limit=selectors.MAX_SEARCH_CANDIDATES
-            )
+            # Rank ids, then load only the page returned.
+            ranked = selectors.organisation_ranked_ids(viewer=request.user, filters=filters)
+            page = selectors.organisations_in_order(paginator.paginate_queryset(ranked, request, view=self) or [])
         else:
             rows = selectors.organisation_list(viewer=request.user, filters=filters).order_by("legal_name", "pk")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
+            page = paginator.paginate_queryset(rows, request, view=self) or []
         prefetch_related_objects(page, "technology_fields")
-        return paginator.get_paginated_response([_card(request.user, org) for org in page])
+        # One serializer for the page, not one per row: per-row serializers made garbage-collection spikes.
+        cards = [selectors.organisation_card(viewer=request.user, organisation=org) for org in page]
+        return paginator.get_paginated_response(OrganisationCardSerializer(cards, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         org = selectors.organisation_get(viewer=request.user, pk=pk)

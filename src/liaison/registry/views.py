@@ -116,13 +116,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     capped by the selector's candidate limit."""
     filters = selectors.OrganisationFilters.from_mapping(request.GET)
     if filters.q:
-        found: Iterable[Organisation] = selectors.organisation_search(
-            viewer=request.user, filters=filters, limit=selectors.MAX_SEARCH_CANDIDATES
-        )
+        # Rank ids, then load only the page shown.
+        ranked = selectors.organisation_ranked_ids(viewer=request.user, filters=filters)
+        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        orgs = selectors.organisations_in_order(list(page.object_list))
     else:
         found = selectors.organisation_list(viewer=request.user, filters=filters).order_by("legal_name", "pk")
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    orgs = list(page.object_list)
+        page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+        orgs = list(page.object_list)
     prefetch_related_objects(orgs, "technology_fields")
     labels, own = _field_labels(), permissions.member_organisation_ids(request.user)
     rows = []
