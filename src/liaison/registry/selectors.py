@@ -92,9 +92,12 @@ def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None
 def organisation_ranked_ids(*, viewer: Any, filters: OrganisationFilters) -> list[int]:
     """Ids of the organisations matching ``filters.q``, best first (at most MAX_SEARCH_CANDIDATES candidates).
 
-    The candidates are fetched unordered: ordering by name first made PostgreSQL walk the name index past
-    every Latin name before reaching Cyrillic ones, and ranked only the alphabetically first hits."""
-    qs = organisation_list(viewer=viewer, filters=filters).order_by()
+    On PostgreSQL the candidates come unordered, straight from the trigram index: ordering by name made it walk
+    the name index past every Latin name before reaching Cyrillic ones. On SQLite the name order is kept: the
+    name index carries ``search_text``, so the LIKE is tested on index entries instead of table rows
+    (migration 0003, docs/benchmarks.md)."""
+    qs = organisation_list(viewer=viewer, filters=filters)
+    qs = qs.order_by() if connection.vendor == "postgresql" else qs.order_by("legal_name", "pk")
     rows = list(
         qs.values_list("pk", "legal_name", "short_name", "name_de", "name_uk", "name_en")[:MAX_SEARCH_CANDIDATES]
     )
