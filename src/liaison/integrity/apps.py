@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntegrityConfig(AppConfig):
     name = "liaison.integrity"
     label = "integrity"
-    verbose_name = "Integrity"
+    verbose_name = _("Integrity")
 
     def ready(self) -> None:
         # Screen every organisation and person when the registry creates or changes one (see core.hooks).
