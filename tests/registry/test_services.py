@@ -167,3 +167,17 @@ def test_export_is_recorded_in_the_trail(users: dict[str, Any], org_a: Any) -> N
     assert (entry.actor_id, entry.after["format"], entry.after["count"], entry.after["filters"]["country"]) == (
         users["ministry_official"].pk, "csv", 1, "DE",
     )
+
+
+def test_certification_dates_are_checked_against_the_stored_other_end(users: dict[str, Any], org_a: Any) -> None:
+    import datetime
+
+    actor = _officer(users)
+    cert = services.certification_save(actor=actor, organisation=org_a, data={
+        "standard": "ISO 9001", "valid_from": datetime.date(2025, 1, 1), "valid_until": datetime.date(2028, 1, 1)})
+    with pytest.raises(ValidationError) as excinfo:
+        services.certification_save(actor=actor, organisation=org_a, certification=cert,
+                                    data={"valid_until": datetime.date(2024, 6, 1)})
+    assert excinfo.value.message_dict == {"valid_until": ["The end of validity lies before its start."]}
+    cert.refresh_from_db()
+    assert cert.valid_until == datetime.date(2028, 1, 1)

@@ -61,6 +61,12 @@ class OrganisationResult:
     possible_duplicates: list[Organisation] = field(default_factory=list)
 
 
+def _authorise(actor: Actor, predicate: Any, *args: Any) -> None:
+    """Apply a policy predicate to the acting user; the system itself (migrations, the demo) acts unchecked."""
+    if actor.user is not None:
+        require(predicate(actor.user, *args))
+
+
 def _check(condition: bool, errors: dict[str, list[str]], name: str, message: str) -> None:
     if not condition:
         errors.setdefault(name, []).append(message)
@@ -171,22 +177,18 @@ def _apply(org: Organisation, data: Mapping[str, Any]) -> list[int] | None:
     codes_or_ids = list(data["technology_fields"] or [])
     ids = [v.pk if isinstance(v, TechnologyField) else v for v in codes_or_ids]
     by_code = dict(
-        TechnologyField.objects.filter(code__in=[i for i in ids if isinstance(i, str)]).values_list(
-            "code", "pk"
-        )
+        TechnologyField.objects.filter(code__in=[i for i in ids if isinstance(i, str)]).values_list("code", "pk")
     )
     resolved = [by_code.get(i, -1) if isinstance(i, str) else int(i) for i in ids]
     missing = [str(v) for v, r in zip(ids, resolved, strict=True) if r == -1]
     if missing:
-        raise ValidationError(
-            {"technology_fields": [_("Unknown technology field: %(v)s") % {"v": ", ".join(missing)}]}
-        )
+        raise ValidationError({"technology_fields": [_("Unknown technology field: %(v)s") % {"v": ", ".join(missing)}]})
     return resolved
 
 
 def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> OrganisationResult:
     """Register an organisation. Refuses a duplicate identifier; flags names that sound alike."""
-    require(permissions.can_create_organisation(actor.user) if actor.user else permissions.allow())
+    _authorise(actor, permissions.can_create_organisation)
     org = Organisation()
     field_ids = _apply(org, data)
     _validate_organisation(org)
@@ -219,13 +221,9 @@ def _check_office_fields(actor: Actor, org: Organisation, before: Mapping[str, A
         raise ValidationError({name: [decision.reason] for name in changed})
 
 
-def organisation_update(
-    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any]
-) -> OrganisationResult:
+def organisation_update(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any]) -> OrganisationResult:
     """Change an organisation; an update that changes nothing writes nothing (imports stay idempotent)."""
-    require(
-        permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow()
-    )
+    _authorise(actor, permissions.can_edit_organisation, organisation)
     before = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
     org = Organisation.objects.get(pk=organisation.pk)
     field_ids = _apply(org, data)
@@ -255,7 +253,7 @@ def organisation_update(
 
 
 def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
-    require(permissions.can_create_organisation(actor.user) if actor.user else permissions.allow())
+    _authorise(actor, permissions.can_create_organisation)
     with transaction.atomic():
         snapshot = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
         audit.record_change(
@@ -289,11 +287,7 @@ def _save_child(
     action: str,
     exclude: list[str] | None = None,
 ) -> Any:
-    require(
-        permissions.can_edit_organisation(actor.user, instance.organisation)
-        if actor.user
-        else permissions.allow()
-    )
+    _authorise(actor, permissions.can_edit_organisation, instance.organisation)
     unknown = set(data) - set(fields)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -327,21 +321,21 @@ def product_save(
     return _save_child(actor=actor, instance=instance, data=data, fields=PRODUCT_FIELDS, action="product")
 
 
-def product_delete(*, actor: Actor, product: Product) -> None:
-    require(
-        permissions.can_edit_organisation(actor.user, product.organisation)
-        if actor.user
-        else permissions.allow()
-    )
+def _delete_child(*, actor: Actor, instance: Any, fields: tuple[str, ...], action: str) -> None:
+    _authorise(actor, permissions.can_edit_organisation, instance.organisation)
     with transaction.atomic():
         audit.record_change(
             actor=actor,
-            action="product.deleted",
-            instance=product,
-            before=audit.snapshot(product, PRODUCT_FIELDS),
+            action=f"{action}.deleted",
+            instance=instance,
+            before=audit.snapshot(instance, fields),
             after=None,
         )
-        product.delete()
+        instance.delete()
+
+
+def product_delete(*, actor: Actor, product: Product) -> None:
+    _delete_child(actor=actor, instance=product, fields=PRODUCT_FIELDS, action="product")
 
 
 CERTIFICATION_FIELDS = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
@@ -355,29 +349,15 @@ def certification_save(
     certification: Certification | None = None,
 ) -> Certification:
     instance = certification or Certification(organisation=organisation)
-    valid_from, valid_until = data.get("valid_from"), data.get("valid_until")
+    valid_from = data.get("valid_from", instance.valid_from)
+    valid_until = data.get("valid_until", instance.valid_until)
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": [_("The end of validity lies before its start.")]})
-    return _save_child(
-        actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS, action="certification"
-    )
+    return _save_child(actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS, action="certification")
 
 
 def certification_delete(*, actor: Actor, certification: Certification) -> None:
-    require(
-        permissions.can_edit_organisation(actor.user, certification.organisation)
-        if actor.user
-        else permissions.allow()
-    )
-    with transaction.atomic():
-        audit.record_change(
-            actor=actor,
-            action="certification.deleted",
-            instance=certification,
-            before=audit.snapshot(certification, CERTIFICATION_FIELDS),
-            after=None,
-        )
-        certification.delete()
+    _delete_child(actor=actor, instance=certification, fields=CERTIFICATION_FIELDS, action="certification")
 
 
 PERSON_FIELDS = ("full_name", "function", "languages", "email", "phone")
@@ -394,9 +374,7 @@ def person_save(
     *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], person: Person | None = None
 ) -> Person:
     """Create or update a contact person. Names, e-mail and phone stay out of the hash chain."""
-    require(
-        permissions.can_edit_organisation(actor.user, organisation) if actor.user else permissions.allow()
-    )
+    _authorise(actor, permissions.can_edit_organisation, organisation)
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
@@ -432,11 +410,7 @@ def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
     """Everything stored about a person (GDPR Art. 15), including audit entries that name them."""
     from liaison.core.models import AuditEntry
 
-    require(
-        permissions.can_manage_personal_data(actor.user, person.organisation)
-        if actor.user
-        else permissions.allow()
-    )
+    _authorise(actor, permissions.can_manage_personal_data, person.organisation)
     entries = AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk))
     with transaction.atomic():
         audit.record_change(
@@ -449,9 +423,7 @@ def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
     return {
         "person": audit.snapshot(person, (*PERSON_FIELDS, "organisation_id", "created_at", "updated_at")),
         "organisation": person.organisation.legal_name,
-        "history": [
-            {"time": e.timestamp.isoformat(), "action": e.action, "data": e.personal or {}} for e in entries
-        ],
+        "history": [{"time": e.timestamp.isoformat(), "action": e.action, "data": e.personal or {}} for e in entries],
     }
 
 
@@ -460,24 +432,16 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
     The hash chain is unaffected because personal data never entered it."""
     from liaison.core.models import AuditEntry
 
-    require(
-        permissions.can_manage_personal_data(actor.user, person.organisation)
-        if actor.user
-        else permissions.allow()
-    )
+    _authorise(actor, permissions.can_manage_personal_data, person.organisation)
     if not reason.strip():
-        raise ValidationError(
-            {"reason": [_("Give the reason for the erasure (e.g. the request reference).")]}
-        )
+        raise ValidationError({"reason": [_("Give the reason for the erasure (e.g. the request reference).")]})
     with transaction.atomic():
         person.full_name = _("[erased]")
         person.function, person.email, person.phone, person.languages = "", "", "", []
         person.search_text = ""
         person.erased_at = timezone.now()
         person.save()
-        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(
-            personal=None
-        )
+        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(personal=None)
         hooks.personal_data_erased("person", person.pk, actor)
         audit.record_change(
             actor=actor,
@@ -496,7 +460,7 @@ def technology_field_save(
     *, actor: Actor, data: Mapping[str, Any], technology_field: TechnologyField | None = None
 ) -> TechnologyField:
     """Administrators edit the taxonomy; a field cannot become its own ancestor."""
-    require(permissions.can_edit_taxonomy(actor.user) if actor.user else permissions.allow())
+    _authorise(actor, permissions.can_edit_taxonomy)
     instance = technology_field or TechnologyField()
     parent_id = data.get("parent_id")
     ancestor = TechnologyField.objects.filter(pk=parent_id).first() if parent_id else None
