@@ -95,7 +95,7 @@ def test_unknown_organisation_is_refused(monkeypatch: Any) -> None:
             "--organisation",
             "987654",
         )
-    assert str(excinfo.value) == "Unknown organisation id: 987654"
+    assert str(excinfo.value) == "No organisation with id 987654."
     assert User.objects.count() == 0
 
 

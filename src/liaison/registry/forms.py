@@ -27,6 +27,7 @@ from liaison.registry.choices import (
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 from liaison.registry.permissions import OFFICE_ONLY_FIELDS
 from liaison.registry.selectors import technology_field_tree
+from liaison.registry.services import ORGANISATION_FIELDS
 
 INDENT = "\u2003"  # an em space per tree level: visible indentation inside <option> without markup
 
@@ -80,24 +81,9 @@ def _identifier(name: str) -> forms.CharField:
 
 class OrganisationForm(ModelFieldsForm):
     model = Organisation
-    model_fields = (
-        "legal_name",
-        "short_name",
-        "name_de",
-        "name_uk",
-        "name_en",
-        "country",
-        "street",
-        "postal_code",
-        "city",
-        "region",
-        "size_class",
-        "security_clearance",
-        "description_de",
-        "description_uk",
-        "description_en",
-        "hr_court",
-        "hr_number",
+    # The service's fields, less those declared below with their own widgets.
+    model_fields = tuple(
+        f for f in ORGANISATION_FIELDS if f not in {"website", "edrpou", "vat_id", "lei", "roles", "shared_groups"}
     )
     edrpou = _identifier("edrpou")
     vat_id = _identifier("vat_id")

@@ -252,16 +252,6 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: Mappi
     return OrganisationResult(org, [])
 
 
-def organisation_delete(*, actor: Actor, organisation: Organisation) -> None:
-    _authorise(actor, permissions.can_create_organisation)
-    with transaction.atomic():
-        snapshot = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
-        audit.record_change(
-            actor=actor, action="organisation.deleted", instance=organisation, before=snapshot, after=None
-        )
-        organisation.delete()
-
-
 PRODUCT_FIELDS = (
     "name_en",
     "name_de",

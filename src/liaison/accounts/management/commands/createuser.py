@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from liaison.accounts.roles import Role
 from liaison.accounts.services import user_create
 from liaison.core.actors import Actor
-from liaison.registry.models import Organisation
 
 
 class Command(BaseCommand):
@@ -66,7 +65,6 @@ class Command(BaseCommand):
                 _("Unknown role: %(roles)s (choose from %(choices)s)")
                 % {"roles": ", ".join(unknown), "choices": ", ".join(Role.values)}
             )
-        self._check_organisations(organisations)
         password = self._read_password(password_stdin)
         try:
             user = user_create(
@@ -81,14 +79,6 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(_("Created user %(username)s (id %(id)d).") % {"username": user.username, "id": user.pk})
-
-    def _check_organisations(self, ids: list[int]) -> None:
-        # The service trusts the ids it gets (a foreign key error would only surface at commit), so the CLI
-        # names the missing ones itself.
-        found = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
-        missing = [str(i) for i in ids if i not in found]
-        if missing:
-            raise CommandError(_("Unknown organisation id: %(ids)s") % {"ids": ", ".join(missing)})
 
     def _read_password(self, from_stdin: bool) -> str:
         if from_stdin:
