@@ -11,22 +11,26 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "liaison" / "locale"
+from liaison.core.i18n_compile import PLURAL_FORMS, catalogue_dirs
+
 LANGUAGES = ["de", "uk"]
-PLURAL_FORMS = {
-    "de": "nplurals=2; plural=(n != 1);",
-    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-}
+# Every catalogue: the main one and each topic's under locale_parts/, in each language.
+CATALOGUES = [
+    pytest.param(folder / lang / "LC_MESSAGES", lang, id=f"{folder.name}-{lang}")
+    for folder in catalogue_dirs()
+    for lang in LANGUAGES
+    if (folder / lang / "LC_MESSAGES" / "django.po").exists()
+]
 # printf-style conversions as Python's %-operator reads them: %(name)s, %(score).2f, %(id)d, %s and the literal %%.
 PLACEHOLDER = re.compile(r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[sdifrx]|%%|%[-#0 +]*\d*(?:\.\d+)?[sdifrx]")
 
 
-def _po(lang: str) -> polib.POFile:
-    return polib.pofile(str(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"))
+def _po(folder: Path) -> polib.POFile:
+    return polib.pofile(str(folder / "django.po"))
 
 
-def _mo(lang: str) -> polib.MOFile:
-    return polib.mofile(str(LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo"))
+def _mo(folder: Path) -> polib.MOFile:
+    return polib.mofile(str(folder / "django.mo"))
 
 
 def _messages(catalogue: Any) -> dict[tuple[str | None, str], Any]:
@@ -43,49 +47,49 @@ def _messages(catalogue: Any) -> dict[tuple[str | None, str], Any]:
     return result
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalogue_has_no_untranslated_or_fuzzy_entries(lang: str) -> None:
-    po = _po(lang)
+@pytest.mark.parametrize(("folder", "lang"), CATALOGUES)
+def test_catalogue_has_no_untranslated_or_fuzzy_entries(folder: Path, lang: str) -> None:
+    po = _po(folder)
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
     assert len(po.translated_entries()) > 0
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalogue_headers(lang: str) -> None:
-    metadata = _po(lang).metadata
+@pytest.mark.parametrize(("folder", "lang"), CATALOGUES)
+def test_catalogue_headers(folder: Path, lang: str) -> None:
+    metadata = _po(folder).metadata
     assert metadata["Language"] == lang
     assert metadata["Plural-Forms"] == PLURAL_FORMS[lang]
     assert "charset=UTF-8" in metadata["Content-Type"]
     assert not any("FULL NAME" in value or "LANGUAGE <LL@li.org>" in value for value in metadata.values())
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_plural_form_is_filled(lang: str) -> None:
+@pytest.mark.parametrize(("folder", "lang"), CATALOGUES)
+def test_every_plural_form_is_filled(folder: Path, lang: str) -> None:
     nplurals = int(re.search(r"nplurals=(\d+)", PLURAL_FORMS[lang]).group(1))
-    for entry in _po(lang):
+    for entry in _po(folder):
         if entry.msgid_plural and not entry.obsolete:
             assert sorted(entry.msgstr_plural) == list(range(nplurals)), entry.msgid
             assert all(form.strip() for form in entry.msgstr_plural.values()), entry.msgid
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_compiled_catalogue_is_in_sync(lang: str) -> None:
-    po_messages = _messages(_po(lang))
-    mo_messages = _messages(_mo(lang))
+@pytest.mark.parametrize(("folder", "lang"), CATALOGUES)
+def test_compiled_catalogue_is_in_sync(folder: Path, lang: str) -> None:
+    po_messages = _messages(_po(folder))
+    mo_messages = _messages(_mo(folder))
     missing = sorted(key[1] for key in po_messages.keys() - mo_messages.keys())
     stale = sorted(key[1] for key in mo_messages.keys() - po_messages.keys())
     assert missing == [], "run `python -m liaison.core.i18n_compile`"
     assert stale == [], "run `python -m liaison.core.i18n_compile`"
     differing = sorted(key[1] for key in po_messages if po_messages[key] != mo_messages[key])
     assert differing == [], "run `python -m liaison.core.i18n_compile`"
-    assert _mo(lang).metadata.get("Plural-Forms") == PLURAL_FORMS[lang]
+    assert _mo(folder).metadata.get("Plural-Forms") == PLURAL_FORMS[lang]
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_translations_keep_the_placeholders(lang: str) -> None:
+@pytest.mark.parametrize(("folder", "lang"), CATALOGUES)
+def test_translations_keep_the_placeholders(folder: Path, lang: str) -> None:
     broken = []
-    for entry in _po(lang):
+    for entry in _po(folder):
         if entry.obsolete or not entry.msgid:
             continue
         if entry.msgid_plural:

@@ -104,7 +104,10 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", _("German")), ("uk", _("Ukrainian")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [
+    PACKAGE_DIR / "locale",
+    *sorted(path for path in (PACKAGE_DIR / "locale_parts").glob("*") if path.is_dir()),
+]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
