@@ -1,5 +1,6 @@
 """API base pieces shared by every app: the default permission (token, or a session that passed 2FA for staff),
-the acting identity of a request, the mapping of service exceptions to HTTP, and the error schemas.
+the acting identity of a request, the one mapping of domain errors (core/errors.py) to HTTP, and the error
+schemas.
 
 This module is named in REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"], which DRF resolves while
 ``rest_framework.views`` is being imported; so it must not import views or viewsets itself (the audit endpoint
@@ -11,16 +12,16 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, permissions, serializers
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
 
 from liaison.accounts.models import ApiToken
+from liaison.core import errors
 from liaison.core.actors import Actor
-from liaison.core.permissions import PermissionDeniedError
 
 
 class IsAuthenticatedWithSecondFactor(permissions.BasePermission):
@@ -63,19 +64,28 @@ def actor_for(request: Any) -> Actor:
     return Actor.for_user(request.user, via=via)
 
 
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: domain errors get their status and DRF's body shape
+    (``{"detail": …}``, or ``{field: [messages]}`` for 400); everything else goes to DRF's own handler."""
+    from rest_framework.views import exception_handler as drf_exception_handler  # see the module docstring
+
+    if isinstance(exc, errors.ValidationError):
+        return Response(errors.api_body(exc), status=400)
+    if isinstance(exc, errors.DomainError):
+        return Response(errors.api_body(exc), status=exc.status)
+    return drf_exception_handler(exc, context)
+
+
 @contextlib.contextmanager
 def service_errors(*, hide_denial: bool = True) -> Iterator[None]:
-    """Turn service exceptions into API errors: field errors → 400; a denial → 404 (hiding that the object
-    exists, as selectors do) or, where there is nothing to hide, 403 with the reason."""
+    """Transitional: a denial → 404 where the endpoint has not yet scoped its object lookup by action.
+    Everything else is left to :func:`exception_handler`."""
     try:
         yield
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise exceptions.ValidationError(detail) from exc
-    except PermissionDeniedError as exc:
+    except errors.PermissionDenied as exc:
         if hide_denial:
-            raise exceptions.NotFound() from exc
-        raise exceptions.PermissionDenied(exc.decision.reason) from exc
+            raise errors.NotFound() from exc
+        raise
 
 
 class ErrorSerializer(serializers.Serializer):

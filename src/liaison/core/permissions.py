@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
+from liaison.core import errors
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,11 @@ def deny(reason: str) -> Decision:
     return Decision(False, reason)
 
 
-class PermissionDeniedError(Exception):
-    """Raised by services when the actor may not perform the action; views map it to 403 (or 404 to hide)."""
-
-    def __init__(self, decision: Decision) -> None:
-        super().__init__(decision.reason)
-        self.decision = decision
+# The domain error a refused decision raises (core/errors.py); the old name stays for existing imports.
+PermissionDeniedError = errors.PermissionDenied
 
 
 def require(decision: Decision) -> None:
     if not decision:
-        raise PermissionDeniedError(decision)
+        raise errors.PermissionDenied(decision)
 
-
-def not_found() -> Http404:
-    """Absent and forbidden look the same to the client."""
-    return Http404("not found")

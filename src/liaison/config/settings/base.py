@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "liaison.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.config.urls"
@@ -159,6 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/min"},
+    "EXCEPTION_HANDLER": "liaison.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "liaison API",
