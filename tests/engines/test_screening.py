@@ -412,3 +412,31 @@ def test_quality_on_a_seeded_sample_of_the_evaluation_set() -> None:
     assert (result.positives, result.negatives) == (193, 107)
     assert result.recall_at_1 >= 0.97
     assert result.false_positive_rate <= 0.02
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "Шевченкo Олександр",  # Latin o in the Cyrillic surname
+        "\u202eoknehcvehS\u202c Oleksandr",  # right-to-left override around the reversed surname
+        "S h e v c h e n k o Oleksandr",  # spaced letters
+        "Shev\u200bchenko Olek\u200csandr",  # zero-width space and non-joiner inside the words
+    ],
+)
+def test_disguised_listed_name_is_still_found(index: Index, disguised: str) -> None:
+    """Issue 6, finding 6: each of these escaped the engine before names were cleaned."""
+    entity_id, score, _ = top(index, "Person", disguised)
+    assert entity_id == "ua-1"
+    assert score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("disguised", "expected"),
+    [
+        ("M\u00fcller \u0420r\u00e4zisionstechnik \u0412mbH", "co-2"),  # Cyrillic Р and В in Latin words
+        ("Ukr\u043eb\u043er\u043enpr\u043em", "le-1"),  # Cyrillic о in a Latin word
+    ],
+)
+def test_disguised_listed_company_is_still_found(index: Index, disguised: str, expected: str) -> None:
+    entity_id, score, _ = top(index, "Company", disguised)
+    assert (entity_id, score >= DEFAULT_THRESHOLD) == (expected, True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
-from liaison.engines.translit import fold, phonetic_key, search_keys, split_words
+from liaison.engines.translit import clean, fold, phonetic_key, search_keys, split_words
 
 SAME_NAME_GROUPS: list[tuple[str, ...]] = [
     ("Kharkiv", "Харків", "Charkiw", "Harkiv", "KHARKIV"),
@@ -116,3 +119,39 @@ def test_search_keys_of_empty_text() -> None:
 
 def test_split_words_keeps_apostrophes_inside_words() -> None:
     assert split_words("O'Brien, Khar’kov-Nord") == ["OBrien", "Kharkov", "Nord"]
+
+
+# Issue 6, finding 6: listed names escaped screening with a look-alike letter of another script, a right-to-left
+# override around the reversed name, spaced letters, or a zero-width space inside the name.
+@pytest.mark.parametrize(
+    ("disguised", "seen"),
+    [
+        ("\u0420utin Vladimir", "Putin Vladimir"),  # Cyrillic Р in a Latin word
+        ("Шeвчeнкo Тарас", "Шевченко Тарас"),  # Latin e and o in a Cyrillic word
+        ("\u0391lpha \u039cotors", "Alpha Motors"),  # Greek capitals
+        ("\u202eoknehcvehS\u202c Taras", "Shevchenko Taras"),  # right-to-left override, reversed letters
+        ("Taras \u202eoknehcvehS", "Taras Shevchenko"),  # override to the end of the text
+        ("Shev\u200bchenko", "Shevchenko"),  # zero-width space
+        ("Shev\u200dchen\u2060ko\ufeff", "Shevchenko"),  # zero-width joiner, word joiner, BOM
+        ("Sh\u00adevchenko", "Shevchenko"),  # soft hyphen
+        ("S h e v c h e n k o Taras", "Shevchenko Taras"),  # spaced letters
+        ("Т а р а с Шевченко", "Тарас Шевченко"),
+        ("P.U.T.I.N", "PUTIN"),
+        ("Ｓｈｅｖｃｈｅｎｋｏ", "Shevchenko"),  # fullwidth
+    ],
+)
+def test_clean_undoes_disguises(disguised: str, seen: str) -> None:
+    assert clean(disguised) == seen
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["J. R. R. Tolkien", "A B Shevchenko", "Müller GmbH", "ТОВ «Бета Дрони»", "Ολγα", "O'Brien", "Jean-Luc Picard"],
+)
+def test_clean_leaves_ordinary_names_alone(name: str) -> None:
+    assert clean(name) == name
+
+
+def test_every_unicode_format_character_is_removed() -> None:
+    format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert format_chars and clean("a" + "".join(format_chars) + "b") == "ab"

@@ -209,3 +209,27 @@ def test_erasing_a_person_blanks_their_name_in_hits(
     hit = _hits(person)[0]
     assert (hit.party_label, hit.query, hit.explanation, hit.entity_key) == ("[erased]", {}, "[erased]", "ua-pe-1")
     assert "Kovalenko" not in str(ScreeningHit.objects.filter(pk=hit.pk).values().get())
+
+
+def test_without_any_watchlist_clearance_is_not_screened(db: Any, org_a: Any) -> None:
+    """Issue 6, finding 6: with no list loaded, clearance said "cleared"; nothing was checked, so it fails closed."""
+    clearance = services.party_clearance(party=org_a)
+    assert clearance == services.Clearance("not_screened", ["No watchlist is loaded, so nothing was screened."])
+    assert not clearance.cleared
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    [
+        "Temna Zor\u0443a GmbH",  # Cyrillic у in a Latin word
+        "\u202eayroZ anmeT\u202c GmbH",  # right-to-left override around the reversed name
+        "T e m n a Zorya GmbH",  # spaced letters
+        "Tem\u200bna Zo\u200drya GmbH",  # zero-width characters inside the words
+    ],
+)
+def test_disguised_name_of_a_listed_company_raises_a_hit(
+    listed: None, django_capture_on_commit_callbacks: Any, disguised: str
+) -> None:
+    org = _create(django_capture_on_commit_callbacks, legal_name=disguised)
+    assert [(hit.entity_key, hit.status) for hit in _hits(org)] == [("ua-co-1", "open")]
+    assert services.party_clearance(party=org).status == "pending_review"

@@ -36,7 +36,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-__all__ = ["fold", "phonetic_key", "search_keys", "split_words"]
+__all__ = ["clean", "fold", "phonetic_key", "search_keys", "split_words"]
 
 # Readable romanisation (Ukrainian national 2010 for Ukrainian letters, BGN-like for Russian-only ones).
 # Word-initial forms of є/ї/й/ю/я differ in the national system; see _INITIAL_CYR.
@@ -88,6 +88,112 @@ _KEY_SINGLE = str.maketrans(
 )
 _DOUBLES = re.compile(r"(.)\1+")
 _VOWEL_PAIRS: tuple[tuple[str, str], ...] = (("ie", "e"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ou", "u"))
+
+
+# Evasion of name matching (issue 6): a listed name written with look-alike letters of another script, hidden
+# behind a right-to-left override, broken by invisible characters or spelt out letter by letter. `clean` undoes
+# each of these before a name is split into words, for screening and registry search alike.
+_RLO, _PDF = "\u202e", "\u202c"
+# Look-alike letters (Unicode TR39 confusables.txt) between the three scripts our names come in: a word is read
+# in the script most of its letters belong to, and look-alikes from the other script are mapped into it.
+_CYRILLIC_TO_LATIN: dict[str, str] = {
+    "А": "A", "а": "a", "В": "B", "Е": "E", "е": "e", "Ё": "Ë", "ё": "ë", "К": "K", "М": "M", "Н": "H",
+    "О": "O", "о": "o", "Р": "P", "р": "p", "С": "C", "с": "c", "Т": "T", "у": "y", "У": "Y", "Х": "X",
+    "х": "x", "І": "I", "і": "i", "Ї": "Ï", "ї": "ï", "Ј": "J", "ј": "j", "Ѕ": "S", "ѕ": "s", "Ԛ": "Q",
+    "ԛ": "q", "Ԝ": "W", "ԝ": "w", "һ": "h", "ԁ": "d", "Ү": "Y", "ɡ": "g",
+}  # fmt: skip
+_GREEK_TO_LATIN: dict[str, str] = {
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "ο": "o", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ν": "v", "ι": "i", "κ": "k", "ρ": "p", "υ": "u",
+}  # fmt: skip
+_LATIN_TO_CYRILLIC: dict[str, str] = {
+    latin: cyrillic for cyrillic, latin in _CYRILLIC_TO_LATIN.items() if len(latin) == 1 and latin.isascii()
+}
+_TO_LATIN = str.maketrans({**_CYRILLIC_TO_LATIN, **_GREEK_TO_LATIN})
+_GREEK_TO_CYRILLIC = {greek: _LATIN_TO_CYRILLIC.get(latin, latin) for greek, latin in _GREEK_TO_LATIN.items()}
+_TO_CYRILLIC = str.maketrans({**_LATIN_TO_CYRILLIC, **_GREEK_TO_CYRILLIC})
+_LETTER_RUN = re.compile(r"\w+")
+_LATIN_LETTERS = frozenset(
+    chr(c) for c in [*range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x250)] if chr(c).isalpha()
+)
+_CYRILLIC_LETTERS = frozenset(chr(c) for c in range(0x400, 0x530))
+_GREEK_LETTERS = frozenset(chr(c) for c in range(0x370, 0x400))
+# Unicode's format characters (category Cf): bidirectional controls, zero-width spaces and joiners, soft hyphen.
+# (Unicode 14 / Python 3.11; tests/engines/test_translit.py checks the list against unicodedata.)
+_FORMAT_RANGES = (
+    (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891), (0x8E2, 0x8E2),
+    (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF),
+    (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+_FORMAT_CHARS = frozenset(chr(c) for low, high in _FORMAT_RANGES for c in range(low, high + 1))
+_DROP_FORMAT = str.maketrans(dict.fromkeys(_FORMAT_CHARS))
+# Three or more single letters separated by white space ("P u t i n"), or four or more with dots ("P.U.T.I.N").
+_SPACED_LETTERS = re.compile(r"(?<!\w)(?:[^\W\d_]\s+){2,}[^\W\d_](?!\w)|(?<!\w)(?:[^\W\d_][.\s]+){3,}[^\W\d_]\.?(?!\w)")
+
+
+def _undo_overrides(text: str) -> str:
+    """Text inside a right-to-left override is shown reversed: return it in the order a reader sees it."""
+    out: list[str] = []
+    rest = text
+    while _RLO in rest:
+        before, _, after = rest.partition(_RLO)
+        inside, _, rest = after.partition(_PDF)
+        out.extend((before, inside[::-1]))
+    out.append(rest)
+    return "".join(out)
+
+
+def _script(ch: str) -> str:
+    if "\u0400" <= ch <= "\u052f":
+        return "cyrillic"
+    return "greek" if "\u0370" <= ch <= "\u03ff" else "latin"
+
+
+def _unmix_word(match: re.Match[str]) -> str:
+    """A word mixing scripts is read in the script of most of its letters (Рutin → Putin, Шeвчeнкo → Шевченко)."""
+    word = match.group(0)
+    if word.isascii():
+        return word
+    scripts = [_script(ch) for ch in word if ch.isalpha()]
+    if len(set(scripts)) < 2:
+        return word
+    cyrillic = scripts.count("cyrillic")
+    return word.translate(_TO_CYRILLIC) if cyrillic * 2 > len(scripts) else word.translate(_TO_LATIN)
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    return "".join(ch for ch in match.group(0) if ch.isalpha())
+
+
+def clean(text: str) -> str:
+    """Undo the usual ways of disguising a name, keeping the name itself unchanged.
+
+    NFKC (fullwidth and mathematical letters), right-to-left overrides read in visual order, invisible format
+    characters (zero-width spaces and joiners, bidirectional controls, soft hyphens) removed, words that mix
+    look-alike Latin, Cyrillic and Greek letters read in one script, and spaced-out letters joined.
+
+    >>> clean("\u202eoknehcvehS\u202c Taras")
+    'Shevchenko Taras'
+    >>> clean("S h e v c h e n k o")
+    'Shevchenko'
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if _RLO in text:
+            text = _undo_overrides(text)
+        chars = set(text)
+        if not chars.isdisjoint(_FORMAT_CHARS):
+            text = text.translate(_DROP_FORMAT)
+        scripts = (_LATIN_LETTERS, _CYRILLIC_LETTERS, _GREEK_LETTERS)
+        if sum(not chars.isdisjoint(letters) for letters in scripts) > 1:
+            text = _LETTER_RUN.sub(_unmix_word, text)
+    return _SPACED_LETTERS.sub(_join_letters, text) if _maybe_spaced(text) else text
+
+
+def _maybe_spaced(text: str) -> bool:
+    """Cheap test before the regular expression: three one-letter words, or three dots."""
+    return text.count(".") >= 3 or sum(len(word) == 1 for word in text.split()) >= 3
 
 
 def _strip_marks(text: str) -> str:
@@ -160,7 +266,7 @@ def phonetic_key(word: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """Split ``text`` into words on punctuation and space; apostrophes join ("Khar'kov" is one word)."""
-    return [word for word in _WORD_SPLIT.split(text.translate(_DROP_APOSTROPHES)) if word]
+    return [word for word in _WORD_SPLIT.split(clean(text).translate(_DROP_APOSTROPHES)) if word]
 
 
 def search_keys(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from liaison.core.api import READ_ERRORS, WRITE_ERRORS, actor_for, service_errors
 from liaison.integrity import selectors, services
-from liaison.integrity.choices import HitDecision, RelationKind
+from liaison.integrity.choices import ClearanceStatus, HitDecision, RelationKind
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
@@ -96,7 +96,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class ClearanceSerializer(serializers.Serializer):
     organisation = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["cleared", "blocked", "pending_review"])
+    status = serializers.ChoiceField(choices=ClearanceStatus.values)
     reasons = serializers.ListField(child=serializers.CharField())
 
 
@@ -196,7 +196,7 @@ class HitDecideView(APIView):
 class ClearanceView(APIView):
     @extend_schema(tags=TAGS, parameters=[ID], responses={200: ClearanceSerializer, **READ_ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        """cleared / blocked / pending_review, with reasons; staff only."""
+        """cleared / blocked / pending_review / not_screened, with reasons; staff only."""
         org, clearance = selectors.organisation_clearance(viewer=request.user, pk=pk)
         return Response({"organisation": org.pk, "status": clearance.status, "reasons": clearance.reasons})
 

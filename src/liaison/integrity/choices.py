@@ -49,3 +49,5 @@ class ClearanceStatus(models.TextChoices):
     CLEARED = "cleared", _("Cleared")
     BLOCKED = "blocked", _("Blocked")
     PENDING_REVIEW = "pending_review", _("Pending review")
+    # No watchlist is loaded: nothing was checked, so nothing may be called cleared (fails closed, issue 6).
+    NOT_SCREENED = "not_screened", _("Not screened")

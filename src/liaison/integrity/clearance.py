@@ -29,12 +29,17 @@ from liaison.registry.models import Organisation
 class Clearance:
     """The answer, with the reasons a person can act on (which hit, on which list, through which owner)."""
 
-    status: str  # "cleared" | "blocked" | "pending_review"
+    status: str  # "cleared" | "blocked" | "pending_review" | "not_screened"
     reasons: list[str]
 
     @property
     def cleared(self) -> bool:
         return self.status == ClearanceStatus.CLEARED
+
+    @property
+    def label(self) -> str:
+        """The status in the reader's language."""
+        return str(ClearanceStatus(self.status).label)
 
 
 @dataclass
@@ -115,8 +120,9 @@ def _walk(org: Organisation, chain: list[str], visited: set[int], found: _Findin
 
 
 def party_clearance(*, party: Any) -> Clearance:
-    """Cleared, blocked (a confirmed hit on the party or up its chain) or pending review (an open hit, or
-    screening not current), with reasons. ``party``: an Organisation, a registry Person or an owner/director."""
+    """Cleared, blocked (a confirmed hit on the party or up its chain), pending review (an open hit, or
+    screening not current) or not screened (no watchlist loaded at all), with reasons.
+    ``party``: an Organisation, a registry Person or an owner/director."""
     party = type(party).objects.get(pk=party.pk)  # judge what is stored, never a caller's stale copy
     found = _Findings(lists_key=lists_key())
     if isinstance(party, Organisation):
@@ -130,5 +136,5 @@ def party_clearance(*, party: Any) -> Clearance:
     if found.open or found.stale:
         return Clearance(ClearanceStatus.PENDING_REVIEW, found.open + found.stale)
     if found.lists_key == NO_LISTS:
-        return Clearance(ClearanceStatus.CLEARED, [_("No watchlist is loaded, so nothing was screened.")])
+        return Clearance(ClearanceStatus.NOT_SCREENED, [_("No watchlist is loaded, so nothing was screened.")])
     return Clearance(ClearanceStatus.CLEARED, [_("No open or confirmed watchlist hits.")])
