@@ -49,7 +49,7 @@ class RunSerializer(serializers.ModelSerializer):
 
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    source = serializers.CharField(max_length=100)
+    source = serializers.CharField(max_length=100)  # type: ignore[assignment]  # the API's name; DRF allows it
     version = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 

@@ -59,7 +59,9 @@ class RelationForm(forms.Form):
     def __init__(self, *args: Any, viewer: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = Organisation.objects.visible_to(viewer).exclude(pk=organisation.pk).order_by("legal_name")
-        self.fields["party_organisation"].queryset = choices
+        field = self.fields["party_organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = choices
 
     def service_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -37,7 +37,7 @@ def load_party(party_type: str, party_id: int) -> Any | None:
     model = {PartyType.ORGANISATION: Organisation, PartyType.PERSON: Person, PartyType.RELATION: OrganisationRelation}[
         PartyType(party_type)
     ]
-    return model.objects.filter(pk=party_id).first()
+    return model._default_manager.filter(pk=party_id).first()
 
 
 def _organisation_query(org: Organisation) -> Query:

@@ -142,7 +142,7 @@ def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if is_htmx(request):
         return render(request, "integrity/partials/_hit_row.html", {"hit": hit, "form": form, "can_decide": True})
     if form.errors:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("integrity:queue")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -78,7 +79,9 @@ class OrganisationViewSet(viewsets.ViewSet):
         if filters.q:
             # Rank ids, then load only the page returned.
             ranked = selectors.organisation_ranked_ids(viewer=request.user, filters=filters)
-            page = selectors.organisations_in_order(paginator.paginate_queryset(ranked, request, view=self) or [])
+            # LimitOffsetPagination slices any sequence; the stubs ask for a queryset.
+            shown: list[int] | None = paginator.paginate_queryset(ranked, request, view=self)  # type: ignore[arg-type]
+            page = selectors.organisations_in_order(shown or [])
         else:
             rows = selectors.organisation_list(viewer=request.user, filters=filters).order_by("legal_name", "pk")
             page = paginator.paginate_queryset(rows, request, view=self) or []
@@ -339,6 +342,7 @@ class MeView(APIView):
     def get(self, request: Request) -> Response:
         """Who the API sees: username, roles and the organisations the caller acts for."""
         user = request.user
+        assert not isinstance(user, AnonymousUser)  # the default permission class admits signed-in users only
         organisations = Organisation.objects.filter(memberships__user=user).order_by("legal_name")
         body = {"username": user.get_username(), "roles": sorted(user.role_names()), "organisations": organisations}
         return Response(MeSerializer(body).data)

@@ -21,7 +21,9 @@ from liaison.registry.models import Certification, Person, Product, TechnologyFi
 
 
 def _text(max_length: int | None = None, **kwargs: Any) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, max_length=max_length, **kwargs)
+    if max_length is not None:
+        kwargs["max_length"] = max_length
+    return serializers.CharField(required=False, allow_blank=True, **kwargs)
 
 
 def _choices(choices: Any) -> serializers.ListField:
@@ -77,7 +79,9 @@ class OrganisationInputSerializer(serializers.Serializer):
 
 class ProductSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="The name in the request's language.")
-    technology_field = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    technology_field: serializers.SlugRelatedField[TechnologyField] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Product
@@ -168,7 +172,8 @@ class _PersonRecordSerializer(serializers.Serializer):
 class _PersonHistorySerializer(serializers.Serializer):
     time = serializers.DateTimeField()
     action = serializers.CharField()
-    data = serializers.DictField(help_text="The personal values recorded with this change.")
+    # A field named like a DRF attribute is what the API documents; the stubs see the clash, DRF does not care.
+    data = serializers.DictField(help_text="The personal values recorded with this change.")  # type: ignore[assignment]
 
 
 class PersonExportSerializer(serializers.Serializer):
@@ -178,8 +183,8 @@ class PersonExportSerializer(serializers.Serializer):
 
 
 class TechnologyFieldSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    label = serializers.CharField(read_only=True, help_text="The label in the request's language.")
+    parent: Any = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    label: Any = serializers.CharField(read_only=True, help_text="The label in the request's language.")
 
     class Meta:
         model = TechnologyField
@@ -188,7 +193,7 @@ class TechnologyFieldSerializer(serializers.ModelSerializer):
 
 class TechnologyFieldInputSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=64)
-    parent = serializers.SlugRelatedField(
+    parent: Any = serializers.SlugRelatedField(
         slug_field="code", queryset=TechnologyField.objects.all(), allow_null=True, required=False
     )
     label_en, label_de, label_uk = (serializers.CharField(max_length=120) for _ in range(3))

@@ -73,7 +73,7 @@ def load(*, password: str, count: int = 200, seed: int = SEED, progress: bool = 
     actor = Actor.system("demo")
     rows = TechnologyField.objects.values_list("code", "pk", "label_en", "label_de", "label_uk")
     field_ids = {code: pk for code, pk, *_labels in rows}
-    specs = generate(count=count, seed=seed, labels={code: tuple(labels) for code, _pk, *labels in rows})
+    specs = generate(count=count, seed=seed, labels={code: (en, de, uk) for code, _pk, en, de, uk in rows})
     result = DemoResult()
     with transaction.atomic():
         existing = _existing_keys()

@@ -69,9 +69,18 @@ class ModelFieldsForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A choice field of the form, to set its choices at run time."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def _label(model: type[models.Model], name: str) -> Any:
     """The model field's own (translated) name, capitalised as Django does for generated form fields."""
-    return capfirst(model._meta.get_field(name).verbose_name)
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return capfirst(field.verbose_name)
 
 
 def _identifier(name: str) -> forms.CharField:
@@ -114,7 +123,7 @@ class OrganisationForm(ModelFieldsForm):
 
     def __init__(self, *args: Any, office: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technology_fields"].choices = grouped_field_choices()
+        _choices(self, "technology_fields").choices = grouped_field_choices()
         if not office:
             # Shown but fixed: the service refuses a change by a company representative anyway.
             for name in OFFICE_ONLY_FIELDS:
@@ -153,7 +162,7 @@ class ProductForm(ModelFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["technology_field"].choices = _blank("—") + flat_field_choices()
+        _choices(self, "technology_field").choices = _blank("—") + flat_field_choices()
 
     @staticmethod
     def initial_for(product: Product) -> dict[str, Any]:
@@ -209,7 +218,7 @@ class TechnologyFieldForm(ModelFieldsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = _blank(_("— top level —")) + flat_field_choices()
+        _choices(self, "parent").choices = _blank(_("— top level —")) + flat_field_choices()
 
     @staticmethod
     def initial_for(field: TechnologyField) -> dict[str, Any]:
@@ -248,10 +257,10 @@ class OrganisationFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = _blank(_("any"))
-        self.fields["country"].choices = any_ + list(Country.choices)
-        self.fields["technology_field"].choices = any_ + flat_field_choices(value="code")
-        self.fields["role"].choices = any_ + list(OrganisationRole.choices)
-        self.fields["certification"].choices = any_ + list(CertificationStandard.choices)
+        _choices(self, "country").choices = any_ + list(Country.choices)
+        _choices(self, "technology_field").choices = any_ + flat_field_choices(value="code")
+        _choices(self, "role").choices = any_ + list(OrganisationRole.choices)
+        _choices(self, "certification").choices = any_ + list(CertificationStandard.choices)
         search_attrs = {"type": "search", "autocomplete": "off", "placeholder": str(_("Name, city … in any script"))}
         self.fields["q"].widget.attrs.update(_live(search_attrs, "input changed delay:300ms, search"))
         for name in ("country", "technology_field", "role", "certification"):

@@ -3,6 +3,8 @@ contact persons, and the technology-field taxonomy."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -63,7 +65,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         """The one narrowing every list, search, export, API and report goes through."""
         from liaison.registry.permissions import organisation_scope
 
-        return organisation_scope(self, user)
+        return cast(OrganisationQuerySet, organisation_scope(self, user))
 
 
 class Organisation(TimeStampedModel):

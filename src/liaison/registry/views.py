@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -118,7 +118,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if filters.q:
         # Rank ids, then load only the page shown.
         ranked = selectors.organisation_ranked_ids(viewer=request.user, filters=filters)
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        page: Page[Any] = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
         orgs = selectors.organisations_in_order(list(page.object_list))
     else:
         found = selectors.organisation_list(viewer=request.user, filters=filters).order_by("legal_name", "pk")

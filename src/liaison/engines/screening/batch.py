@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs are published for tqdm
+from tqdm import tqdm
 
 from liaison.engines.screening.index import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Index
 from liaison.engines.screening.loaders import Source, csv_rows, is_ftm_path, parse_ftm_line

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs are published for tqdm
+from tqdm import tqdm
 
 from liaison.engines.screening.evidence import normalize_country, normalize_date, normalize_registration
 from liaison.engines.screening.model import (
