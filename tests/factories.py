@@ -5,9 +5,9 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.models import Group
 
-from liaison.accounts.models import Membership, User
+from liaison.accounts.models import User
 from liaison.engines.identifiers import edrpou_check_digit, lei_check_digits
-from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+from liaison.registry.models import Certification, Membership, Organisation, Person, Product, TechnologyField
 from liaison.registry.search import document, name_key
 
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105

@@ -45,12 +45,15 @@ def test_creates_user_with_roles_country_and_organisations(monkeypatch: Any) -> 
     assert sorted(user.groups.values_list("name", flat=True)) == ["auditor", "company_representative"]
     assert (user.email, user.country, user.check_password(GOOD)) == ("olena@example.org", "UA", True)
     assert sorted(user.memberships.values_list("organisation_id", flat=True)) == sorted([org_a.pk, org_b.pk])
-    entry = AuditEntry.objects.get()
+    entry, *memberships = AuditEntry.objects.order_by("sequence")
     assert (entry.action, entry.actor_kind, entry.actor_label, entry.object_id) == (
         "user.created",
         "cli",
         "cli",
         str(user.pk),
+    )
+    assert sorted((m.action, m.after["organisation"]) for m in memberships) == sorted(
+        [("membership.created", org_a.pk), ("membership.created", org_b.pk)]
     )
 
 
@@ -111,15 +114,23 @@ def test_interactive_prompt_asks_twice(monkeypatch: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_user_create_refuses_unknown_organisation_ids_before_writing() -> None:
-    from django.core.exceptions import ValidationError
-
-    from liaison.accounts.models import User
-    from liaison.accounts.services import user_create
-    from liaison.core.actors import Actor
-
-    with pytest.raises(ValidationError) as excinfo:
-        user_create(actor=Actor.system("t"), username="x", email="x@example.org", password="p",
-                    roles=["company_representative"], organisation_ids=[987654], check_password=False)
-    assert excinfo.value.message_dict == {"organisations": ["No organisation with id 987654."]}
+def test_createuser_refuses_unknown_organisation_ids_before_writing(monkeypatch: Any) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
+    with pytest.raises(CommandError) as excinfo:
+        call_command("createuser", "x", "--email", "x@example.org", "--role", "company_representative",
+                     "--organisation", "987654", "--password-stdin")
+    assert str(excinfo.value) == "No organisation with id 987654."
     assert not User.objects.filter(username="x").exists()
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_createuser_with_organisation_writes_user_and_membership_each_audited(monkeypatch: Any) -> None:
+    org = OrganisationFactory()
+    monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
+    call_command("createuser", "x", "--email", "x@example.org", "--role", "company_representative",
+                 "--organisation", str(org.pk), "--password-stdin", stdout=io.StringIO())
+    user = User.objects.get(username="x")
+    assert list(user.memberships.values_list("organisation_id", flat=True)) == [org.pk]
+    assert list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True)) == [
+        "user.created", "membership.created"]

@@ -14,7 +14,7 @@ from liaison.accounts.models import User
 from liaison.core.models import AuditEntry
 from liaison.engines.identifiers import validate_edrpou, validate_handelsregister, validate_lei, validate_vat
 from liaison.registry import demo
-from liaison.registry.models import Organisation, Person, Product, TechnologyField
+from liaison.registry.models import Membership, Organisation, Person, Product, TechnologyField
 from liaison.registry.selectors import OrganisationFilters, organisation_search
 
 PASSWORD = "demo-password-for-tests"  # noqa: S105
@@ -77,7 +77,9 @@ def test_load_writes_through_services_and_a_second_run_changes_nothing() -> None
     assert counts == (12, first.products, first.people)
     assert (first.organisations_created, first.users_created) == (12, 8)
     created = AuditEntry.objects.filter(action__endswith=".created", actor_label="demo").count()
-    expected = 12 + first.products + first.people + first.certifications + 8
+    memberships = Membership.objects.count()  # each audited on its own since memberships moved to the registry
+    assert memberships == 2
+    expected = 12 + first.products + first.people + first.certifications + 8 + memberships
     assert created == expected
     assert AuditEntry.objects.filter(action="two_factor.enabled").count() == 6
     before = AuditEntry.objects.count()

@@ -1,4 +1,4 @@
-"""Users, memberships in organisations, and hashed API tokens."""
+"""Users and hashed API tokens. Memberships in organisations live with the organisations (registry.models)."""
 
 from __future__ import annotations
 
@@ -43,24 +43,6 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.is_superuser or self.has_role(Role.ADMINISTRATOR)
-
-
-class Membership(models.Model):
-    """A company representative acts for an organisation through a membership."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.CASCADE, related_name="memberships"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation}"
 
 
 def hash_token(raw: str) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from liaison.accounts.models import ApiToken, Membership, User, hash_token
+from liaison.accounts.models import ApiToken, User, hash_token
 from liaison.accounts.roles import Role
 from liaison.core import audit
 from liaison.core.actors import Actor
@@ -30,17 +30,16 @@ def user_create(
     password: str,
     roles: list[str],
     country: str = "",
-    organisation_ids: list[int] | None = None,
     check_password: bool = True,
 ) -> User:
-    """Create a user with roles and memberships; the CLI and the admin call this, so both are audited."""
+    """Create a user with roles; the CLI and the admin call this, so both are audited. Memberships in
+    organisations are the registry's (``registry.services.membership_add``)."""
     _require_admin(actor)
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
         raise ValidationError({"roles": _("Unknown role: %(role)s") % {"role": ", ".join(unknown)}})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("A user with this name exists already.")})
-    _check_organisations(organisation_ids or [])
     user = User(username=username, email=email, country=country)
     if check_password:
         validate_password(password, user)
@@ -48,47 +47,15 @@ def user_create(
     with transaction.atomic():
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
-        for org_id in organisation_ids or []:
-            Membership.objects.create(user=user, organisation_id=org_id)
         audit.record_change(
             actor=actor,
             action="user.created",
             instance=user,
             before=None,
-            after={
-                "roles": sorted(roles),
-                "country": country,
-                "organisations": sorted(organisation_ids or []),
-            },
+            after={"roles": sorted(roles), "country": country},
             personal={"username": username, "email": email},
         )
     return user
-
-
-def _check_organisations(ids: list[int]) -> None:
-    from liaison.registry.models import Organisation
-
-    found = set(Organisation.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    missing = sorted(set(ids) - found)
-    if missing:
-        raise ValidationError(
-            {"organisations": _("No organisation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}}
-        )
-
-
-def membership_add(*, actor: Actor, user: User, organisation_id: int) -> Membership:
-    _require_admin(actor)
-    with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(user=user, organisation_id=organisation_id)
-        if created:
-            audit.record_change(
-                actor=actor,
-                action="membership.created",
-                instance=membership,
-                before=None,
-                after={"user": user.pk, "organisation": organisation_id},
-            )
-    return membership
 
 
 def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:

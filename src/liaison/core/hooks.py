@@ -13,7 +13,7 @@ themselves (integrity treats a party whose screening is out of date as "pending 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -63,3 +63,22 @@ def personal_data_erased(kind: str, pk: Any, actor: Actor) -> None:
     an erasure either removes every copy or none."""
     for callback in list(_erasure_callbacks):
         callback(kind, pk, actor)
+
+
+DashboardCallback = Callable[[Any], Mapping[str, Any]]
+_dashboard_callbacks: list[DashboardCallback] = []
+
+
+def on_dashboard(callback: DashboardCallback) -> DashboardCallback:
+    """Register ``callback(viewer)`` returning the figures an app adds to the dashboard (already scoped to
+    ``viewer``): core draws the page but knows no domain model."""
+    if callback not in _dashboard_callbacks:
+        _dashboard_callbacks.append(callback)
+    return callback
+
+
+def dashboard_figures(viewer: Any) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for callback in list(_dashboard_callbacks):
+        figures.update(callback(viewer))
+    return figures

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from liaison.core import hooks
 from liaison.core.models import AuditEntry
 
 
@@ -29,16 +30,8 @@ def audit_entries(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[AuditE
 
 
 def dashboard_figures(*, viewer: Any) -> dict[str, Any]:
-    from liaison.registry.models import Organisation, Product
-
-    orgs = Organisation.objects.visible_to(viewer)
-    by_country = dict(orgs.values_list("country").annotate(n=Count("pk")).values_list("country", "n"))
+    """The apps' figures (registered in core.hooks, each scoped to the viewer) and, for auditors, recent changes."""
     return {
-        "organisation_count": orgs.count(),
-        "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
-        "product_count": Product.objects.filter(organisation__in=orgs.values("pk")).count(),
-        "my_organisations": list(
-            Organisation.objects.filter(memberships__user=viewer).order_by("legal_name")
-        ),
+        **hooks.dashboard_figures(viewer),
         "recent_audit": list(AuditEntry.objects.order_by("-sequence")[:10]) if can_view_audit(viewer) else [],
     }

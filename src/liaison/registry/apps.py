@@ -6,3 +6,9 @@ class RegistryConfig(AppConfig):
     name = "liaison.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from liaison.core.hooks import on_dashboard
+        from liaison.registry.selectors import dashboard_figures
+
+        on_dashboard(dashboard_figures)

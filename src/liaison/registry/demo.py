@@ -132,9 +132,10 @@ def _load_user(
             password=password,
             roles=[role],
             country=country,
-            organisation_ids=[org.pk] if org else [],
             check_password=False,
         )
+        if org is not None:
+            services.memberships_add(actor=actor, user=user, organisation_ids=[org.pk])
         result.users_created += 1
     else:
         result.users_present += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -213,3 +214,22 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class Membership(models.Model):
+    """A company representative acts for an organisation through a membership.
+
+    It lives beside the organisation it scopes (not with the user) so that accounts knows nothing of the
+    registry: the registry's permissions read memberships, accounts only provides the user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_membership")]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"

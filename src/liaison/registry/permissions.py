@@ -102,6 +102,13 @@ def can_manage_personal_data(user: Any, organisation: Any) -> Decision:
     return can_edit_organisation(user, organisation)
 
 
+def can_manage_memberships(user: Any) -> Decision:
+    """Who acts for which organisation is decided by administrators."""
+    if _is_authenticated(user) and user.is_administrator:
+        return allow()
+    return deny(_("Only administrators manage users."))
+
+
 def can_edit_taxonomy(user: Any) -> Decision:
     if _is_authenticated(user) and user.is_administrator:
         return allow()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from liaison.registry import permissions, search
@@ -220,3 +220,15 @@ def technology_field_tree() -> list[tuple[TechnologyField, int]]:
 
     walk(None, 0)
     return out
+
+
+def dashboard_figures(viewer: Any) -> dict[str, Any]:
+    """The registry's part of the dashboard (registered with core.hooks in RegistryConfig.ready)."""
+    orgs = Organisation.objects.visible_to(viewer)
+    by_country = dict(orgs.values_list("country").annotate(n=Count("pk")).values_list("country", "n"))
+    return {
+        "organisation_count": orgs.count(),
+        "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
+        "product_count": Product.objects.filter(organisation__in=orgs.values("pk")).count(),
+        "my_organisations": list(Organisation.objects.filter(memberships__user=viewer).order_by("legal_name")),
+    }

@@ -24,7 +24,7 @@ from liaison.engines.identifiers import (
 )
 from liaison.registry import permissions, search
 from liaison.registry.choices import OrganisationRole, SharedGroup
-from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+from liaison.registry.models import Certification, Membership, Organisation, Person, Product, TechnologyField
 
 ORGANISATION_FIELDS = (
     "legal_name",
@@ -475,3 +475,29 @@ def technology_field_save(
             after=audit.snapshot(instance, TAXONOMY_FIELDS),
         )
     return instance
+
+
+def memberships_add(*, actor: Actor, user: Any, organisation_ids: list[int]) -> list[Membership]:
+    """Let ``user`` act for these organisations (administrators only). Unknown ids are refused before anything is
+    written; an existing membership is kept as it is; each new one is audited."""
+    _authorise(actor, permissions.can_manage_memberships)
+    found = set(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", flat=True))
+    missing = sorted(set(organisation_ids) - found)
+    if missing:
+        raise ValidationError(
+            {"organisations": _("No organisation with id %(ids)s.") % {"ids": ", ".join(map(str, missing))}}
+        )
+    memberships = []
+    with transaction.atomic():
+        for org_id in dict.fromkeys(organisation_ids):
+            membership, created = Membership.objects.get_or_create(user=user, organisation_id=org_id)
+            if created:
+                audit.record_change(
+                    actor=actor,
+                    action="membership.created",
+                    instance=membership,
+                    before=None,
+                    after={"user": user.pk, "organisation": org_id},
+                )
+            memberships.append(membership)
+    return memberships

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from liaison.accounts.roles import Role
@@ -66,16 +67,18 @@ class Command(BaseCommand):
                 % {"roles": ", ".join(unknown), "choices": ", ".join(Role.values)}
             )
         password = self._read_password(password_stdin)
+        # The command composes accounts and registry (memberships live with the organisations): both writes
+        # succeed together or not at all.
+        from liaison.registry.services import memberships_add
+
+        actor = Actor.cli()
         try:
-            user = user_create(
-                actor=Actor.cli(),
-                username=username,
-                email=email,
-                password=password,
-                roles=roles,
-                country=country,
-                organisation_ids=organisations,
-            )
+            with transaction.atomic():
+                user = user_create(
+                    actor=actor, username=username, email=email, password=password, roles=roles, country=country
+                )
+                if organisations:
+                    memberships_add(actor=actor, user=user, organisation_ids=organisations)
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(_("Created user %(username)s (id %(id)d).") % {"username": user.username, "id": user.pk})
