@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views import View
+from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.actors import Actor
 from liaison.core.exports import json_dumps
@@ -218,151 +221,131 @@ def _child(items: Iterable[Any], pk: int) -> Any:
     return found
 
 
-def _child_form(
-    request: HttpRequest,
-    org: Organisation,
-    form_class: type[forms.ModelFieldsForm],
-    save: Callable[[dict[str, Any]], Any],
-    instance: Any = None,
-) -> HttpResponse:
-    """The shared create/edit page of products, people and certifications."""
-    initial = form_class.initial_for(instance) if instance is not None else None  # type: ignore[attr-defined]
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
-    saved, _result = _submit(form, save)
-    if not saved:
+@dataclass(frozen=True)
+class ChildKind:
+    """How one kind of an organisation's children is reached and written: the related name on the
+    organisation, the URL keyword of its key, its form, and its services. The services take the child under
+    its model name (``product=``, ``person=`` …), which is also how the kind is named here."""
+
+    related_name: str
+    url_kwarg: str
+    form: type[forms.ModelFieldsForm]
+    save: Callable[..., Any]
+    delete: Callable[..., None] | None = None
+
+    @property
+    def model_name(self) -> str:
+        return str(self.form.model._meta.model_name)
+
+
+PRODUCT = ChildKind("products", "product_pk", forms.ProductForm, services.product_save, services.product_delete)
+PERSON = ChildKind("people", "person_pk", forms.PersonForm, services.person_save)
+CERTIFICATION = ChildKind(
+    "certifications", "certification_pk", forms.CertificationForm, services.certification_save,
+    services.certification_delete,
+)
+
+
+@method_decorator(login_required, name="dispatch")
+@method_decorator(hide_denials, name="dispatch")
+class ObjectChildView(View):
+    """The shared frame of the child pages (NetBox's generic object views): the organisation comes through the
+    editing selector, the child through the organisation (so a foreign child is the same 404 as an absent one),
+    and a subclass only says what to do with them in :meth:`handle`."""
+
+    kind: ChildKind | None = None  # set by a subclass or as_view(kind=…)
+    http_method_names = ["get", "post"]
+
+    @property
+    def child(self) -> ChildKind:
+        if self.kind is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a kind")
+        return self.kind
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method is None or request.method.lower() not in self.http_method_names:
+            return self.http_method_not_allowed(request)
+        org = selectors.organisation_for_edit(viewer=request.user, pk=kwargs["pk"])
+        child_pk = kwargs.get(self.child.url_kwarg)
+        instance = _child(getattr(org, self.child.related_name).all(), child_pk) if child_pk is not None else None
+        return self.handle(request, org, instance)
+
+    def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
+        raise NotImplementedError
+
+    def done(self, request: HttpRequest, org: Organisation, message: str) -> HttpResponse:
+        messages.success(request, message)
+        return redirect("registry:organisation_detail", pk=org.pk)
+
+
+class ObjectChildEditView(ObjectChildView):
+    """Create (no child key in the URL) or edit a child through its form and its ``save`` service."""
+
+    def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
+        kind, actor = self.child, _actor(request)
+        form_class = kind.form
+        initial = form_class.initial_for(instance) if instance is not None else None  # type: ignore[attr-defined]
+        form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+        target = {kind.model_name: instance} if instance is not None else {}
+        saved, _result = _submit(form, lambda data: kind.save(actor=actor, organisation=org, data=data, **target))
+        if saved:
+            return self.done(request, org, _("Saved."))
         context = {"form": form, "org": org, "instance": instance, "kind": form_class.model._meta.verbose_name}
         return render(request, "registry/child_form.html", context)
-    messages.success(request, _("Saved."))
-    return redirect("registry:organisation_detail", pk=org.pk)
 
 
-def _confirm_delete(request: HttpRequest, org: Organisation, instance: Any, delete: Callable[[], None]) -> HttpResponse:
-    if request.method == "POST":
-        delete()
-        messages.success(request, _("Deleted."))
-        return redirect("registry:organisation_detail", pk=org.pk)
-    context = {"org": org, "instance": instance, "kind": instance._meta.verbose_name}
-    return render(request, "registry/confirm_delete.html", context)
+class ObjectChildDeleteView(ObjectChildView):
+    """A confirmation page, then the kind's ``delete`` service."""
+
+    def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
+        kind = self.child
+        if kind.delete is None or instance is None:
+            raise Http404
+        if request.method == "POST":
+            kind.delete(actor=_actor(request), **{kind.model_name: instance})
+            return self.done(request, org, _("Deleted."))
+        context = {"org": org, "instance": instance, "kind": instance._meta.verbose_name}
+        return render(request, "registry/confirm_delete.html", context)
 
 
-@login_required
-@GET_POST
-@hide_denials
-def product_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    actor = _actor(request)
-    return _child_form(
-        request, org, forms.ProductForm, lambda data: services.product_save(actor=actor, organisation=org, data=data)
-    )
-
-
-@login_required
-@GET_POST
-@hide_denials
-def product_edit(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    product, actor = _child(org.products.all(), product_pk), _actor(request)
-    return _child_form(
-        request,
-        org,
-        forms.ProductForm,
-        lambda data: services.product_save(actor=actor, organisation=org, data=data, product=product),
-        instance=product,
-    )
-
-
-@login_required
-@GET_POST
-@hide_denials
-def product_delete(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    product = _child(org.products.all(), product_pk)
-    return _confirm_delete(
-        request, org, product, lambda: services.product_delete(actor=_actor(request), product=product)
-    )
-
-
-@login_required
-@GET_POST
-@hide_denials
-def person_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    actor = _actor(request)
-    return _child_form(
-        request, org, forms.PersonForm, lambda data: services.person_save(actor=actor, organisation=org, data=data)
-    )
-
-
-@login_required
-@GET_POST
-@hide_denials
-def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    person, actor = _child(org.people.all(), person_pk), _actor(request)
-    return _child_form(
-        request,
-        org,
-        forms.PersonForm,
-        lambda data: services.person_save(actor=actor, organisation=org, data=data, person=person),
-        instance=person,
-    )
-
-
-@login_required
-@require_POST
-@hide_denials
-def person_export(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+class PersonExportView(ObjectChildView):
     """GDPR Art. 15: everything stored about one person, as a download. POST because it is audited."""
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    person = _child(org.people.all(), person_pk)
-    data = services.person_export(actor=_actor(request), person=person)
-    response = HttpResponse(json_dumps(data), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
-    return response
+
+    kind = PERSON
+    http_method_names = ["post"]
+
+    def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
+        data = services.person_export(actor=_actor(request), person=instance)
+        response = HttpResponse(json_dumps(data), content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="person-{instance.pk}.json"'
+        return response
 
 
-@login_required
-@GET_POST
-@hide_denials
-def person_erase(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+class PersonEraseView(ObjectChildView):
     """GDPR Art. 17: a confirmation page asking for the reason, then the erasure."""
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    person = _child(org.people.all(), person_pk)
-    form = forms.PersonEraseForm(request.POST if request.method == "POST" else None)
-    actor = _actor(request)
-    saved, _none = _submit(form, lambda data: services.person_erase(actor=actor, person=person, reason=data["reason"]))
-    if saved:
-        messages.success(request, _("The person's data was erased."))
-        return redirect("registry:organisation_detail", pk=org.pk)
-    return render(request, "registry/person_erase.html", {"form": form, "org": org, "person": person})
+
+    kind = PERSON
+
+    def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
+        form = forms.PersonEraseForm(request.POST if request.method == "POST" else None)
+        actor = _actor(request)
+        saved, _none = _submit(
+            form, lambda data: services.person_erase(actor=actor, person=instance, reason=data["reason"])
+        )
+        if saved:
+            return self.done(request, org, _("The person's data was erased."))
+        return render(request, "registry/person_erase.html", {"form": form, "org": org, "person": instance})
 
 
-@login_required
-@GET_POST
-@hide_denials
-def certification_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    actor = _actor(request)
-    return _child_form(
-        request,
-        org,
-        forms.CertificationForm,
-        lambda data: services.certification_save(actor=actor, organisation=org, data=data),
-    )
-
-
-@login_required
-@GET_POST
-@hide_denials
-def certification_delete(request: HttpRequest, pk: int, certification_pk: int) -> HttpResponse:
-    org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
-    certification = _child(org.certifications.all(), certification_pk)
-    return _confirm_delete(
-        request,
-        org,
-        certification,
-        lambda: services.certification_delete(actor=_actor(request), certification=certification),
-    )
+product_create = ObjectChildEditView.as_view(kind=PRODUCT)
+product_edit = ObjectChildEditView.as_view(kind=PRODUCT)
+product_delete = ObjectChildDeleteView.as_view(kind=PRODUCT)
+person_create = ObjectChildEditView.as_view(kind=PERSON)
+person_edit = ObjectChildEditView.as_view(kind=PERSON)
+person_export = PersonExportView.as_view()
+person_erase = PersonEraseView.as_view()
+certification_create = ObjectChildEditView.as_view(kind=CERTIFICATION)
+certification_delete = ObjectChildDeleteView.as_view(kind=CERTIFICATION)
 
 
 def _require_taxonomy_editor(request: HttpRequest) -> list[tuple[TechnologyField, int]]:
