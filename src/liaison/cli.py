@@ -21,6 +21,8 @@ COMMANDS = {
     "screen": "screen a file of names against watchlists",
     "watchlist": "watchlists: `watchlist import FILE --source NAME [--version V]` (then rescreens all)",
     "screening": "screening: `screening rescreen`, `screening export --format csv|json --out FILE`",
+    "backup": "write a consistent backup of the database: `backup FILE`",
+    "restore": "restore a backup into an empty database: `restore FILE [--replace]`",
 }
 
 
