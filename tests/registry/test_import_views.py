@@ -159,3 +159,44 @@ def test_export_download_is_scoped_and_filtered(users: dict[str, Any], client_fo
     filtered = client.get(reverse("registry_import:export", args=["json"]), {"country": "pl"})
     assert [r["legal_name"] for r in json.loads(filtered.content)["organisations"]] == ["Gamma Systems"]
     assert client.get(reverse("registry_import:export", args=["exe"])).status_code == 404
+
+
+def test_json_with_a_lone_surrogate_is_reported_at_review_and_commit_not_a_server_error(
+    users: dict[str, Any], client_for: Any
+) -> None:
+    """Issue 6, finding 8: both steps answered 500 before."""
+    client = client_for(users["liaison_officer"])
+    upload(client, b'[{"legal_name": "\\ud800", "country": "DE"}]', name="f.json")
+    reason = "The value contains an unpaired surrogate (U+D800), which is not valid text."
+    review = client.get(reverse("registry_import:review"))
+    assert (review.status_code, [r.errors for r in review.context["rows"]]) == (200, [{"legal_name": [reason]}])
+    assert f"<code>legal_name</code>: {reason}" in review.content.decode()
+    forced = client.post(reverse("registry_import:commit"))
+    assert (forced.status_code, forced.context["report"].committed) == (200, False)
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == (1, 0)
+
+
+def test_busy_import_asks_to_try_again_and_keeps_the_file(
+    users: dict[str, Any], client_for: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from liaison.registry import importing
+
+    def busy() -> None:
+        raise importing._LockBusy
+
+    settings.LIAISON_IMPORT_LOCK_SECONDS = 0
+    client = client_for(users["liaison_officer"])
+    upload(client, GOOD)
+    with monkeypatch.context() as patch:
+        patch.setattr(importing, "_take_lock", busy)
+        response = client.post(reverse("registry_import:commit"))
+    assert (response.status_code, response.context["errors"]) == (
+        503,
+        [
+            "Another import was still running after 0 seconds of waiting, so nothing was imported. "
+            "Please try again in a moment."
+        ],
+    )
+    assert Organisation.objects.count() == 1
+    assert client.post(reverse("registry_import:commit")).context["report"].committed is True
+    assert Organisation.objects.count() == 3

@@ -10,14 +10,13 @@ import csv
 import hashlib
 import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from liaison.core.actors import Actor
 from liaison.core.models import AuditEntry
@@ -26,6 +25,7 @@ from liaison.registry import exporting, importing
 from liaison.registry.models import Organisation
 from liaison.registry.selectors import OrganisationFilters
 from tests.factories import OrganisationFactory, valid_edrpou, valid_lei
+from tests.registry.import_files import csv_bytes, xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,25 +36,6 @@ ROWS = [
 ]
 
 
-def csv_bytes(header: list[str], rows: list[list[Any]], *, delimiter: str = ",", bom: bool = False) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode()
-
-
-def xlsx_of(header: list[str], rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def officer(users: dict[str, Any]) -> Actor:
     return Actor.for_user(users["liaison_officer"])
@@ -62,12 +43,6 @@ def officer(users: dict[str, Any]) -> Actor:
 
 def run(actor: Actor, name: str, data: bytes, *, dry_run: bool = False) -> importing.ImportReport:
     return importing.import_file(actor=actor, name=name, data=data, dry_run=dry_run)
-
-
-def refused(name: str, data: bytes) -> list[str]:
-    with pytest.raises(ValidationError) as excinfo:
-        importing.parse_file(name, data)
-    return excinfo.value.message_dict["file"]
 
 
 def stored() -> list[tuple[Any, ...]]:
@@ -215,12 +190,46 @@ def test_json_value_of_the_wrong_type_rejects_the_row(officer: Actor) -> None:
     assert report.reasons == ["item 0, field city: Expected text, a number or a list of texts."]
 
 
-# ---------------------------------------------------------------- hostile and malformed files
+def test_json_values_no_database_can_store_are_rejected_rows_not_server_errors(officer: Actor) -> None:
+    """Issue 6, finding 8: a lone surrogate crashed review and commit; NaN and 1e400 became "nan" and "inf"."""
+    data = (
+        b'[{"legal_name": "\\ud800", "country": "DE"}, {"legal_name": NaN, "country": "DE"},'
+        b' {"legal_name": 1e400, "country": "UA"}, {"legal_name": "Gut GmbH", "country": "DE"}]'
+    )
+    for dry_run in (True, False):
+        report = run(officer, "f.json", data, dry_run=dry_run)
+        assert (report.committed, report.counts["rejected"]) == (False, 3)
+        assert report.reasons == [
+            "item 0, field legal_name: The value contains an unpaired surrogate (U+D800), which is not valid text.",
+            "item 1, field legal_name: NaN (“not a number”) cannot be imported; leave the value empty or write it "
+            "as text.",
+            "item 2, field legal_name: The number is too large to store (infinite); write it as text.",
+        ]
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == (1, 0)
 
 
-def test_unknown_column_refuses_the_file() -> None:
-    message = refused("f.csv", csv_bytes(["legal_name", "country", "password"], [["A", "DE", "x"]]))
-    assert message == ["Unknown column(s): password. Allowed columns: " + ", ".join(importing.COLUMNS) + "."]
+def test_an_import_that_cannot_get_the_lock_says_so_and_stores_nothing(
+    officer: Actor, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.LIAISON_IMPORT_LOCK_SECONDS = 0
+    real_take_lock = importing._take_lock
+
+    def busy() -> None:
+        raise importing._LockBusy
+
+    monkeypatch.setattr(importing, "_take_lock", busy)
+    with pytest.raises(importing.ImportBusyError) as excinfo:
+        run(officer, "firms.csv", csv_bytes(HEADER, ROWS))
+    assert str(excinfo.value) == (
+        "Another import was still running after 0 seconds of waiting, so nothing was imported. "
+        "Please try again in a moment."
+    )
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == (1, 0)
+    monkeypatch.setattr(importing, "_take_lock", real_take_lock)
+    assert run(officer, "firms.csv", csv_bytes(HEADER, ROWS)).counts["created"] == 2
+
+
+# ---------------------------------------------------------------- formulas
 
 
 def test_formula_cell_in_xlsx_refuses_the_file(officer: Actor) -> None:
@@ -238,113 +247,6 @@ def test_formula_text_is_stored_as_text_and_exported_neutralised(officer: Actor)
     content, _type, _name = exporting.organisation_export(viewer=officer.user, fmt="csv")
     records = {r["legal_name"]: r for r in csv.DictReader(io.StringIO(content.decode("utf-8-sig")))}
     assert records["Evil GmbH"]["short_name"] == "'" + hyperlink
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"\x89PNG\r\n\x1a\n\xff\xd8\x00\x10garbage", "The file is not UTF-8 text (byte 0); save it as “CSV UTF-8”."),
-        (
-            "legal_name,country\nMünchen Werk,DE\n".encode("cp1252"),
-            "The file is not UTF-8 text (byte 20); save it as “CSV UTF-8”.",
-        ),
-        (b"legal_name,country\nA\x00B,DE\n", "The file contains binary data, not text."),
-        (b'legal_name,country\n"A,DE\n', "Malformed CSV at line 2: unexpected end of data"),
-        (b"legal_name,country\nA,DE,extra\n", "row 2 has more cells than the header."),
-        (b"legal_name,country\nA\n", "row 2 has 1 cells, the header has 2."),
-        (b"legal_name,,country\nA,,DE\n", "Column 2 has no name in the header row."),
-        (b"legal_name,country,Country\nA,DE,DE\n", "Column(s) named twice: country."),
-        (b"legal_name,country\n\n", "The file contains no records."),
-        (b"  \n", "The file is empty."),
-    ],
-)
-def test_malformed_csv_is_refused_with_a_clear_error(data: bytes, message: str) -> None:
-    assert refused("f.csv", data) == [message]
-
-
-def test_unsupported_file_type_is_refused() -> None:
-    assert refused("f.exe", b"MZ") == ["Unsupported file type; use a .csv, .xlsx or .json file."]
-
-
-def test_xlsx_that_is_not_a_zip_is_refused() -> None:
-    assert refused("f.xlsx", b"legal_name,country\nA,DE\n") == ["This is not a valid XLSX file (not a zip archive)."]
-
-
-def test_zip_without_a_workbook_is_refused() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("hello.txt", "not a workbook")
-    assert refused("f.xlsx", buffer.getvalue()) == ["This is not a readable XLSX workbook (KeyError)."]
-
-
-def test_zip_bomb_is_refused_before_it_is_unpacked() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (4 * 1024 * 1024))  # compresses ~1000:1
-    assert len(buffer.getvalue()) < 20_000
-    assert refused("bomb.xlsx", buffer.getvalue()) == [
-        "The XLSX file unpacks to far more data than it holds (a “zip bomb”); refused."
-    ]
-
-
-def test_xlsx_with_a_lone_cell_far_away_is_refused_quickly() -> None:
-    """Row 1,048,576, column XFD: without care this loops over a million padded rows."""
-    workbook = Workbook()
-    workbook.active.append(["legal_name", "country"])
-    workbook.active.cell(row=1_048_576, column=16_384, value="x")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    assert refused("f.xlsx", buffer.getvalue()) == ["The file has more than 100000 rows."]
-
-
-def test_xlsx_without_a_header_row_is_refused() -> None:
-    assert refused("f.xlsx", xlsx_of([], [[], ["A", "DE"]])) == ["The first row must name the columns."]
-
-
-def test_xlsx_over_the_total_unpacked_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    data = xlsx_of(["legal_name", "country"], [["A", "DE"]])
-    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED", 1000)
-    assert refused("f.xlsx", data) == ["The XLSX file unpacks to far more data than it holds (a “zip bomb”); refused."]
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (
-            b'[\n {"legal_name": "A",\n  "country": "DE",,\n }\n]',
-            "JSON syntax error at line 3, column 19: Expecting property name enclosed in double quotes",
-        ),
-        (b"[" * 10_000 + b"]" * 10_000, "The JSON is nested more than 20 levels deep (line 1)."),
-        (b'{"legal_name": "A"}', 'The JSON must be a list of objects or {"organisations": [...]}.'),
-        (
-            b'[{"legal_name": "A", "legal_name": "B"}]',
-            "The JSON cannot be read: the key “legal_name” appears twice in one object",
-        ),
-        (b'[["A", "DE"]]', "item 0 is not an object."),
-        (
-            b'[{"legal_name": "A", "owner": "x"}]',
-            "Unknown field(s) in item 0: owner. Allowed fields: " + ", ".join(importing.COLUMNS) + ".",
-        ),
-    ],
-)
-def test_malformed_json_is_refused_with_a_clear_error(data: bytes, message: str) -> None:
-    assert refused("f.json", data) == [message]
-
-
-def test_brackets_inside_json_strings_do_not_count_as_nesting(officer: Actor) -> None:
-    data = json.dumps([{"legal_name": "[" * 50 + "{" * 50, "country": "DE"}]).encode()
-    assert [r.values["legal_name"] for r in importing.parse_file("f.json", data)] == ["[" * 50 + "{" * 50]
-
-
-def test_oversized_file_is_refused_before_parsing(settings: Any) -> None:
-    settings.LIAISON_IMPORT_MAX_BYTES = 100
-    assert refused("f.csv", b"legal_name,country\n" + b"A,DE\n" * 30) == ["The file is larger than 100 bytes."]
-
-
-def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
-    assert refused("f.csv", b"legal_name,country\n" + b"A,DE\n" * 4) == ["The file has more than 3 rows."]
 
 
 # ---------------------------------------------------------------- permissions and CLI

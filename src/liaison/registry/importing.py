@@ -1,36 +1,42 @@
-"""Importing organisations from CSV, XLSX or JSON: hostile-input-safe parsing, an atomic idempotent service.
+"""The organisation import service: atomic, idempotent, audited, and safe when several imports run at once.
 
-Parsing refuses a whole file (``ValidationError({"file": [...]})``) when it cannot be read safely: too big,
-not UTF-8, malformed, a zip bomb, formulas, nesting too deep, unknown columns. Row-level problems (a bad check
-digit, an unknown technology field) do not stop parsing; :func:`organisation_import` lists every rejected row
-with its reason and, if any row is rejected, writes nothing at all.
+Files are read by :mod:`liaison.registry.import_parsers` (pure, under hard limits). Row-level problems (a bad
+check digit, an unknown technology field, NaN) do not stop the import: :func:`organisation_import` lists every
+rejected row with its reason and, if any row is rejected, writes nothing at all.
 
-The import runs every row through the ordinary services inside one transaction (each row in its own
-savepoint), so a dry run and a real run take exactly the same path and cannot disagree; a dry run, or a run
-with any rejected row, rolls the whole transaction back.
+Every row runs through the ordinary services inside one transaction (each row in its own savepoint), so a dry
+run and a real run take exactly the same path and cannot disagree; a dry run, or a run with any rejected row,
+rolls the whole transaction back.
+
+Parallel imports. Rows are matched to existing organisations by identifier, else by legal name and country,
+and created when nothing matches — a "create if absent". Identifiers carry unique constraints, but legal name
+and country cannot (two real companies may share a name; the services flag them as possible duplicates), so
+constraint-and-retry cannot make the name match safe. Imports therefore take one lock for their whole
+transaction before reading anything: ``pg_try_advisory_xact_lock`` on PostgreSQL; on SQLite, which allows one
+writer anyway, a write as the first statement, which takes the database's write lock at once instead of at
+the first insert (where a deferred transaction would meet a newer snapshot and fail). Whoever waits then sees
+the previous import's committed rows and matches them. Waiting is bounded (``LIAISON_IMPORT_LOCK_SECONDS``);
+past it the import fails with :class:`ImportBusyError`, which says so, and stores nothing.
 """
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import hashlib
-import io
-import json
-import re
-import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from liaison.core import audit
 from liaison.core.actors import Actor
 from liaison.core.context import correlation_scope, current_correlation_id
-from liaison.core.exports import _FORMULA_START
 from liaison.core.permissions import allow, require
 from liaison.engines.identifiers import (
     IdentifierError,
@@ -40,27 +46,44 @@ from liaison.engines.identifiers import (
     validate_vat,
 )
 from liaison.registry import permissions, services
+from liaison.registry.import_parsers import Limits, Schema, SourceRow, shown
+from liaison.registry.import_parsers import parse_file as parse_with
 from liaison.registry.models import Organisation
+
+__all__ = [
+    "COLUMNS",
+    "ImportBusyError",
+    "ImportReport",
+    "RowOutcome",
+    "SourceRow",
+    "import_file",
+    "organisation_import",
+    "parse_file",
+]
 
 COLUMNS = (*services.ORGANISATION_FIELDS, "technology_fields")
 LIST_COLUMNS = frozenset({"technology_fields", "roles", "shared_groups"})
-MAX_ROWS = 100_000
-MAX_JSON_DEPTH = 20
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_XLSX_RATIO = 200  # real workbooks compress 5–30×; a zip bomb compresses 1000× and more
-MAX_XLSX_MEMBERS = 1000
-_LIST_SPLIT = re.compile(r"[;|]")
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+SCHEMA = Schema(COLUMNS, LIST_COLUMNS)
+LIMITS = Limits()  # the fixed limits; the byte limit and the time budget come from settings (see limits())
+_LOCK_KEY = 0x6C69_6D70  # "limp": liaison imports; any constant distinct from the audit chain's key
 
 
-@dataclass
-class SourceRow:
-    """One record of the file: its number as the user sees it (``label``), its values and any cell errors."""
+class ImportBusyError(Exception):
+    """Another import (or another long write) held the database past the wait limit; nothing was stored."""
 
-    number: int
-    label: str
-    values: dict[str, Any]
-    errors: dict[str, list[str]] = field(default_factory=dict)
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(
+            _(
+                "Another import was still running after %(seconds)s seconds of waiting, so nothing was imported. "
+                "Please try again in a moment."
+            )
+            % {"seconds": round(seconds)}
+        )
+
+
+class _LockBusy(Exception):
+    """The import lock is held by someone else right now."""
 
 
 @dataclass
@@ -102,260 +125,29 @@ class ImportReport:
     def reasons(self) -> list[str]:
         return [reason for row in self.rows for reason in row.reasons]
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON, for a background job's result."""
+        return dataclasses.asdict(self)
 
-def _refuse(message: str) -> ValidationError:
-    return ValidationError({"file": [message]})
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ImportReport:
+        rows = [RowOutcome(**row) for row in data.get("rows", [])]
+        return cls(**{**data, "rows": rows})
 
 
-# ---------------------------------------------------------------- parsing
+def limits() -> Limits:
+    """The limits for one file: the fixed ones, the configured size limit and the time budget for reading."""
+    return dataclasses.replace(
+        LIMITS, max_bytes=settings.LIAISON_IMPORT_MAX_BYTES, seconds=settings.LIAISON_IMPORT_PARSE_SECONDS
+    )
 
 
 def parse_file(name: str, data: bytes) -> list[SourceRow]:
     """The records of an uploaded file, or a ``ValidationError`` that says why the file cannot be read."""
-    limit = settings.LIAISON_IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise _refuse(_("The file is larger than %(limit)s bytes.") % {"limit": limit})
-    if not data.strip():
-        raise _refuse(_("The file is empty."))
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    parsers: dict[str, Callable[[bytes], list[SourceRow]]] = {
-        "csv": _parse_csv,
-        "xlsx": _parse_xlsx,
-        "json": _parse_json,
-    }
-    if suffix not in parsers:
-        raise _refuse(_("Unsupported file type; use a .csv, .xlsx or .json file."))
-    rows = parsers[suffix](data)
-    if not rows:
-        raise _refuse(_("The file contains no records."))
-    return rows
+    return parse_with(name, data, schema=SCHEMA, limits=limits())
 
 
-def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _refuse(
-            _("The file is not UTF-8 text (byte %(pos)s); save it as “CSV UTF-8”.") % {"pos": exc.start}
-        ) from exc
-    if "\x00" in text:
-        raise _refuse(_("The file contains binary data, not text."))
-    return text
-
-
-def _check_header(header: Sequence[Any]) -> list[str]:
-    names = [str(h).strip().lower() if h is not None else "" for h in header]
-    while names and not names[-1]:
-        names.pop()
-    if not names:
-        raise _refuse(_("The first row must name the columns."))
-    if "" in names:
-        raise _refuse(_("Column %(n)s has no name in the header row.") % {"n": names.index("") + 1})
-    unknown = [n for n in names if n not in COLUMNS]
-    if unknown:
-        raise _refuse(
-            _("Unknown column(s): %(unknown)s. Allowed columns: %(allowed)s.")
-            % {"unknown": ", ".join(unknown), "allowed": ", ".join(COLUMNS)}
-        )
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise _refuse(_("Column(s) named twice: %(names)s.") % {"names": ", ".join(duplicates)})
-    return names
-
-
-def _parse_csv(data: bytes) -> list[SourceRow]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[SourceRow] = []
-    row_label = _("row %(n)s")  # translated once: gettext per row costs more than the parsing
-    try:
-        header = _check_header(next(reader))
-        line = reader.line_num + 1
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                if len(rows) >= MAX_ROWS:
-                    raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-                rows.append(_tabular_row(header, cells, line, row_label % {"n": line}))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise _refuse(_("Malformed CSV at line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}) from exc
-    return rows
-
-
-def _tabular_row(header: list[str], cells: Sequence[Any], number: int, label: str) -> SourceRow:
-    """A CSV or XLSX row: cells beyond the header must be empty; list columns split on ';' or '|'."""
-    extra = [c for c in cells[len(header) :] if c not in (None, "")]
-    if extra:
-        raise _refuse(_("%(row)s has more cells than the header.") % {"row": label})
-    if len(cells) < len(header):
-        raise _refuse(
-            _("%(row)s has %(n)s cells, the header has %(m)s.") % {"row": label, "n": len(cells), "m": len(header)}
-        )
-    values: dict[str, Any] = {}
-    for name, raw in zip(header, cells, strict=False):
-        text = _cell_text(raw)
-        values[name] = (
-            [_unquote(v.strip()) for v in _LIST_SPLIT.split(text) if v.strip()]
-            if name in LIST_COLUMNS
-            else _unquote(text)
-        )
-    return SourceRow(number, label, values)
-
-
-def _cell_text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    if hasattr(raw, "isoformat"):
-        return str(raw.isoformat())
-    return str(raw).strip()
-
-
-def _unquote(text: str) -> str:
-    """Undo the export's formula neutralisation ('=… → =…) so an exported file re-imports unchanged."""
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
-        return text[1:]
-    return text
-
-
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip bomb before openpyxl opens it. Python's zipfile never inflates a member beyond its
-    declared size (a lie fails the CRC check), so the declared sizes are a safe upper bound."""
-    try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _refuse(_("This is not a valid XLSX file (not a zip archive).")) from exc
-    if len(members) > MAX_XLSX_MEMBERS:
-        raise _refuse(_("The XLSX file has too many parts."))
-    total = sum(m.file_size for m in members)
-    worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
-    if total > MAX_XLSX_UNCOMPRESSED or worst > MAX_XLSX_RATIO:
-        raise _refuse(_("The XLSX file unpacks to far more data than it holds (a “zip bomb”); refused."))
-
-
-def _parse_xlsx(data: bytes) -> list[SourceRow]:
-    from openpyxl import load_workbook
-
-    _check_zip(data)
-    try:
-        # data_only=False on purpose: with data_only=True openpyxl hands back a formula's cached result and a
-        # formula could not be told from a typed value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            sheet = workbook.worksheets[0]
-            # Ignore the declared dimensions: a hostile "A1:XFD1048576" would pad every row to 16,384 cells.
-            sheet.reset_dimensions()
-            return _xlsx_rows(sheet)
-        finally:
-            workbook.close()
-    except ValidationError:
-        raise
-    except Exception as exc:  # hostile workbooks raise anything from KeyError to XML errors
-        raise _refuse(_("This is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}) from exc
-
-
-def _xlsx_rows(sheet: Any) -> list[SourceRow]:
-    rows: list[SourceRow] = []
-    row_label = _("row %(n)s")
-    header: list[str] | None = None
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        if number > MAX_ROWS + 1:  # counts blank rows too: a lone cell in row 1,048,576 is no excuse to loop
-            raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-        for cell in cells:
-            if getattr(cell, "data_type", None) == "f":
-                message = _("Cell %(cell)s contains a formula; formulas are not imported. Paste the values.")
-                raise _refuse(message % {"cell": cell.coordinate})
-        values = tuple(cell.value for cell in cells)
-        if header is None:
-            header = _check_header(values)
-            continue
-        if any(_cell_text(v) for v in values):
-            padded = values + (None,) * (len(header) - len(values))  # read-only sheets drop trailing blanks
-            rows.append(_tabular_row(header, padded, number, row_label % {"n": number}))
-    if header is None:
-        raise _refuse(_("The workbook's first sheet is empty."))
-    return rows
-
-
-def _check_depth(data: bytes) -> None:
-    """Refuse deep nesting before json.loads recurses into it (10,000 brackets would exhaust the stack)."""
-    depth = 0
-    for match in _JSON_TOKEN.finditer(data):
-        token = match.group()
-        if token in (b"[", b"{"):
-            depth += 1
-            if depth > MAX_JSON_DEPTH:
-                line = data.count(b"\n", 0, match.start()) + 1
-                raise _refuse(
-                    _("The JSON is nested more than %(max)s levels deep (line %(line)s).")
-                    % {"max": MAX_JSON_DEPTH, "line": line}
-                )
-        elif token in (b"]", b"}"):
-            depth -= 1
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(_("the key “%(key)s” appears twice in one object") % {"key": key})
-        result[key] = value
-    return result
-
-
-def _parse_json(data: bytes) -> list[SourceRow]:
-    text = _decode(data)
-    _check_depth(data)
-    try:
-        document = json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise _refuse(
-            _("JSON syntax error at line %(line)s, column %(col)s: %(error)s")
-            % {"line": exc.lineno, "col": exc.colno, "error": exc.msg}
-        ) from exc
-    except (ValueError, RecursionError) as exc:
-        raise _refuse(_("The JSON cannot be read: %(error)s") % {"error": exc}) from exc
-    if isinstance(document, dict) and set(document) == {"organisations"}:
-        document = document["organisations"]
-    if not isinstance(document, list):
-        raise _refuse(_('The JSON must be a list of objects or {"organisations": [...]}.'))
-    if len(document) > MAX_ROWS:
-        raise _refuse(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    item_label = _("item %(n)s")  # translated once: gettext per row costs more than the parsing
-    return [_json_row(index, item, item_label % {"n": index}) for index, item in enumerate(document)]
-
-
-def _json_row(index: int, item: Any, label: str) -> SourceRow:
-    if not isinstance(item, dict):
-        raise _refuse(_("%(row)s is not an object.") % {"row": label})
-    unknown = [k for k in item if k not in COLUMNS]
-    if unknown:
-        raise _refuse(
-            _("Unknown field(s) in %(row)s: %(unknown)s. Allowed fields: %(allowed)s.")
-            % {"row": label, "unknown": ", ".join(unknown), "allowed": ", ".join(COLUMNS)}
-        )
-    row = SourceRow(index, label, {})
-    for name, raw in item.items():
-        if name in LIST_COLUMNS and isinstance(raw, list):
-            if all(isinstance(v, str) for v in raw):
-                row.values[name] = [_unquote(v.strip()) for v in raw if v.strip()]
-                continue
-        elif raw is None or isinstance(raw, str | int | float) and not isinstance(raw, bool):
-            text = _cell_text(raw)
-            row.values[name] = (
-                [_unquote(v.strip()) for v in _LIST_SPLIT.split(text) if v.strip()]
-                if name in LIST_COLUMNS
-                else _unquote(text)
-            )
-            continue
-        row.errors[name] = [_("Expected text, a number or a list of texts.")]
-    return row
-
-
-# ---------------------------------------------------------------- the import service
+# ---------------------------------------------------------------- matching rows to organisations
 
 _IDENTIFIERS = (("edrpou", validate_edrpou), ("lei", validate_lei), ("vat_id", validate_vat))
 
@@ -449,6 +241,9 @@ def _check_seen(
             seen[key] = row.label
 
 
+# ---------------------------------------------------------------- writing
+
+
 def _write(actor: Actor, target: Organisation | None, values: Mapping[str, Any]) -> str:
     if target is None:
         services.organisation_create(actor=actor, data=values)
@@ -464,7 +259,8 @@ def _import_row(actor: Actor, scope: Any, row: SourceRow, seen: dict[tuple[str, 
     errors = {name: list(messages) for name, messages in row.errors.items()}
     _prepare(values)
     keys = _identifier_keys(values, errors)
-    _check_seen(row, keys, seen, errors)
+    if not row.errors:  # a value the file could not give (NaN, a surrogate) must not make two rows look alike
+        _check_seen(row, keys, seen, errors)
     target = None if errors else _match(scope, keys, values, errors)
     name = target.legal_name if target is not None else str(values.get("legal_name") or "")
     if errors:
@@ -475,8 +271,15 @@ def _import_row(actor: Actor, scope: Any, row: SourceRow, seen: dict[tuple[str, 
     except ValidationError as exc:
         found = exc.message_dict if hasattr(exc, "error_dict") else {"legal_name": exc.messages}
         return RowOutcome(row.label, name, "rejected", dict(found))
-    except DatabaseError:
-        message = _("The database refused this row (a value is too long or not unique).")
+    except IntegrityError:
+        # The services check uniqueness first; this is a race with a write outside imports (the UI, the API).
+        message = _(
+            "Another organisation with one of this row's identifiers was saved at the same moment; "
+            "import the file again to update it."
+        )
+        return RowOutcome(row.label, name, "rejected", {"legal_name": [message]})
+    except DataError:
+        message = _("The database refused a value of this row as too long or invalid for its field.")
         return RowOutcome(row.label, name, "rejected", {"legal_name": [message]})
 
 
@@ -488,6 +291,25 @@ def _numbered(rows: Iterable[SourceRow | Mapping[str, Any]]) -> Iterable[SourceR
             yield SourceRow(index, _("row %(n)s") % {"n": index}, dict(row))
 
 
+def _take_lock() -> None:
+    """Take the import lock for the rest of the current transaction, or raise :class:`_LockBusy` at once."""
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise _LockBusy
+        elif connection.vendor == "sqlite":
+            try:  # changes no row, but takes SQLite's write lock (waiting up to the connection's busy timeout)
+                cursor.execute("UPDATE registry_organisation SET id = id WHERE id IS NULL")
+            except OperationalError as exc:
+                raise _LockBusy from exc
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    return "locked" in str(exc).lower()
+
+
 def organisation_import(
     *,
     actor: Actor,
@@ -497,18 +319,46 @@ def organisation_import(
     sha256: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Create or update organisations from parsed rows, all or nothing.
+    """Create or update organisations from parsed rows, all or nothing, one import at a time.
 
     Every row goes through ``organisation_create``/``organisation_update`` (so the same validation, audit and
     duplicate flagging apply as in the UI) inside one transaction. A dry run or any rejected row rolls it all
     back. A committed import that changed something adds one ``organisation.import`` summary entry; an import
     that changed nothing writes nothing at all, not even the summary, so re-importing a file is a true no-op.
+    Raises :class:`ImportBusyError` if the import lock stays taken for ``LIAISON_IMPORT_LOCK_SECONDS``.
     """
     require(permissions.can_import(actor.user) if actor.user else allow())
+    rows = list(rows)
+    source_name = shown(source_name)  # a file name can carry surrogate escapes (Linux byte names)
+    wait = float(settings.LIAISON_IMPORT_LOCK_SECONDS)
+    deadline = time.monotonic() + wait
+    with correlation_scope(current_correlation_id()):
+        while True:
+            try:
+                return _import_locked(actor, rows, dry_run, source_name, sha256, progress)
+            except _LockBusy:
+                if time.monotonic() >= deadline:
+                    raise ImportBusyError(wait) from None
+                time.sleep(0.02 + random.random() * 0.08)  # noqa: S311 - jitter, not cryptography
+            except OperationalError as exc:
+                if _is_busy(exc):  # the database stayed locked past its busy timeout mid-import
+                    raise ImportBusyError(wait) from exc
+                raise
+
+
+def _import_locked(
+    actor: Actor,
+    rows: list[SourceRow | Mapping[str, Any]],
+    dry_run: bool,
+    source_name: str,
+    sha256: str,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
     report = ImportReport(source_name=source_name, sha256=sha256, dry_run=dry_run)
     scope = Organisation.objects.visible_to(actor.user) if actor.user else Organisation.objects.all()
     seen: dict[tuple[str, str], str] = {}
-    with correlation_scope(current_correlation_id()), transaction.atomic():
+    with transaction.atomic():
+        _take_lock()
         for row in _numbered(rows):
             report.rows.append(_import_row(actor, scope, row, seen))
             if progress is not None:
@@ -532,7 +382,7 @@ def organisation_import(
 def import_file(
     *, actor: Actor, name: str, data: bytes, dry_run: bool, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
-    """Parse and import one uploaded file (the CLI and the wizard both come through here)."""
+    """Parse and import one uploaded file (the CLI, the wizard and the background job all come through here)."""
     rows = parse_file(name, data)
     return organisation_import(
         actor=actor,

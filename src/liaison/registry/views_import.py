@@ -121,6 +121,8 @@ def _run(request: HttpRequest, *, dry_run: bool) -> HttpResponse:
     except ValidationError as exc:
         _drop_stash(request)
         return _upload_page(request, exc.messages, status=400)
+    except importing.ImportBusyError as exc:
+        return _upload_page(request, [str(exc)], status=503)  # the file stays stashed: trying again works
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.decision.reason) from exc
     if report.committed:

@@ -67,6 +67,8 @@ class Command(BaseCommand):
             raise CommandError(f"{user}: {exc.decision.reason}") from exc
         except ValidationError as exc:
             raise CommandError(f"{file}: {' '.join(exc.messages)}; nothing imported") from exc
+        except importing.ImportBusyError as exc:
+            raise CommandError(f"{file}: {exc}") from exc
         self._print(report)
 
     def _print(self, report: importing.ImportReport) -> None:
