@@ -229,6 +229,26 @@ def test_an_import_that_cannot_get_the_lock_says_so_and_stores_nothing(
     assert run(officer, "firms.csv", csv_bytes(HEADER, ROWS)).counts["created"] == 2
 
 
+def test_a_database_locked_mid_import_is_reported_as_busy_not_as_a_bad_row(
+    officer: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite this used to read "a value is too long or not unique" against an innocent row."""
+    from django.db import OperationalError
+
+    from liaison.registry import services
+
+    def locked(**kwargs: Any) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "organisation_create", locked)
+    with pytest.raises(importing.ImportBusyError) as excinfo:
+        run(officer, "firms.csv", csv_bytes(HEADER, ROWS))
+    assert str(excinfo.value) == (
+        "The database was busy with another write, so nothing was imported. Please try again."
+    )
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == (1, 0)
+
+
 # ---------------------------------------------------------------- formulas
 
 

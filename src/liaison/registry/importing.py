@@ -71,15 +71,16 @@ _LOCK_KEY = 0x6C69_6D70  # "limp": liaison imports; any constant distinct from t
 class ImportBusyError(Exception):
     """Another import (or another long write) held the database past the wait limit; nothing was stored."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float | None = None) -> None:
         self.seconds = seconds
-        super().__init__(
-            _(
+        if seconds is None:  # the lock was ours, but the database stayed locked by a write outside imports
+            message = _("The database was busy with another write, so nothing was imported. Please try again.")
+        else:
+            message = _(
                 "Another import was still running after %(seconds)s seconds of waiting, so nothing was imported. "
                 "Please try again in a moment."
-            )
-            % {"seconds": round(seconds)}
-        )
+            ) % {"seconds": round(seconds)}
+        super().__init__(message)
 
 
 class _LockBusy(Exception):
@@ -342,7 +343,7 @@ def organisation_import(
                 time.sleep(0.02 + random.random() * 0.08)  # noqa: S311 - jitter, not cryptography
             except OperationalError as exc:
                 if _is_busy(exc):  # the database stayed locked past its busy timeout mid-import
-                    raise ImportBusyError(wait) from exc
+                    raise ImportBusyError() from exc
                 raise
 
 
