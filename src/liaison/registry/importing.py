@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from liaison.core import audit
 from liaison.core.actors import Actor
 from liaison.core.context import correlation_scope, current_correlation_id
+from liaison.core.errors import DomainError
 from liaison.core.permissions import allow, require
 from liaison.engines.identifiers import (
     IdentifierError,
@@ -68,8 +69,10 @@ LIMITS = Limits()  # the fixed limits; the byte limit and the time budget come f
 _LOCK_KEY = 0x6C69_6D70  # "limp": liaison imports; any constant distinct from the audit chain's key
 
 
-class ImportBusyError(Exception):
+class ImportBusyError(DomainError):
     """Another import (or another long write) held the database past the wait limit; nothing was stored."""
+
+    status = 503  # temporary: the same request succeeds once the other import has finished
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = seconds
