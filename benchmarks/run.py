@@ -22,6 +22,8 @@ from typing import Any
 from benchmarks import registry_bench
 
 SCREENING = ["benchmarks.screening.quality", "benchmarks.screening.speed", "benchmarks.screening.compare"]
+# Two gunicorn instances, a worker and PostgreSQL behind a round-robin proxy, under a bounded load (issue 7).
+PLATFORM = ["benchmarks.scaleout"]
 
 
 @dataclass
@@ -68,29 +70,31 @@ def run_registry(quick: bool) -> Outcome:
     return outcome
 
 
-def run_screening(module_name: str, quick: bool) -> Outcome:
+def run_module(module_name: str, quick: bool, family: str = "screening") -> Outcome:
     short = module_name.rsplit(".", 1)[-1]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         if exc.name is not None and module_name.startswith(exc.name):
-            return Outcome(f"screening {short}", "skipped", note=f"{module_name} is not there (yet)")
-        return Outcome(f"screening {short}", "failed", note=f"cannot import {exc.name} (make bench installs it)")
+            return Outcome(f"{family} {short}", "skipped", note=f"{module_name} is not there (yet)")
+        return Outcome(f"{family} {short}", "failed", note=f"cannot import {exc.name} (make bench installs it)")
     argv = list(getattr(module, "QUICK_ARGV", [])) if quick else []
-    return _call(f"screening {short}", module.main, argv)
+    return _call(f"{family} {short}", module.main, argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run, not for the docs)")
-    parser.add_argument("--only", choices=["registry", "screening"], help="run one family only")
+    parser.add_argument("--only", choices=["registry", "screening", "platform"], help="run one family only")
     args = parser.parse_args(argv)
 
     outcomes: list[Outcome] = []
     if args.only in (None, "registry"):
         outcomes.append(run_registry(args.quick))
     if args.only in (None, "screening"):
-        outcomes.extend(run_screening(name, args.quick) for name in SCREENING)
+        outcomes.extend(run_module(name, args.quick) for name in SCREENING)
+    if args.only in (None, "platform"):
+        outcomes.extend(run_module(name, args.quick, "platform") for name in PLATFORM)
 
     print(f"\n{'=' * 100}\nsummary{' (--quick)' if args.quick else ''}")
     for o in outcomes:
