@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 SEED = 20240601
@@ -193,7 +194,7 @@ Row = tuple[dict[str, Any], list[int], list[str]]
 def organisation_rows(count: int, field_ids: list[int], seed: int = SEED) -> Iterator[Row]:
     """(organisation fields, technology field ids, certification standards) for ``count`` organisations:
     40 % German, 45 % Ukrainian, 15 % other European countries."""
-    from liaison.registry.search import document, name_key
+    from liaison.registry.search import name_key, organisation_documents
 
     rng = random.Random(seed)
     for n in range(count):
@@ -206,10 +207,8 @@ def organisation_rows(count: int, field_ids: list[int], seed: int = SEED) -> Ite
             website=f"https://org{n}.example.eu",
             description_en="Supplier in the German-Ukrainian defence-industrial cooperation programme.",
         )
-        # The same fields as registry.services._refresh_keys.
-        fields["search_text"] = document(
-            [fields.get(k, "") for k in ("legal_name", "short_name", "name_de", "name_uk", "name_en", "city", "region")]
-        )
+        # The same keys as registry.services._refresh_keys.
+        fields["search_text"], fields["shared_search_text"] = organisation_documents(SimpleNamespace(**fields))
         fields["name_key"] = name_key(fields["short_name"] or fields["legal_name"])[:300]
         techs = rng.sample(field_ids, rng.randint(1, 3))
         standards = sorted(set(rng.choices(STANDARDS, k=rng.choice([0, 0, 1, 1, 2, 3]))))

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from liaison.accounts.models import User
 from liaison.engines.identifiers import edrpou_check_digit, lei_check_digits
 from liaison.registry.models import Certification, Membership, Organisation, Person, Product, TechnologyField
-from liaison.registry.search import document, name_key
+from liaison.registry.search import document, name_key, organisation_documents
 
 PASSWORD = "correct-horse-battery-staple-42"  # noqa: S105
 
@@ -55,7 +55,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     country = "DE"
     city = "Berlin"
     shared_groups = factory.LazyFunction(lambda: ["profile"])
-    search_text = factory.LazyAttribute(lambda o: document([o.legal_name, o.short_name, o.city]))
+    search_text = factory.LazyAttribute(lambda o: organisation_documents(o)[0])
+    shared_search_text = factory.LazyAttribute(lambda o: organisation_documents(o)[1])
     name_key = factory.LazyAttribute(lambda o: name_key(o.short_name or o.legal_name))
 
     class Params:

@@ -3,7 +3,6 @@ contact persons, and the technology-field taxonomy."""
 
 from __future__ import annotations
 
-from typing import cast
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import TimeStampedModel
+from liaison.core.scoping import Action, RestrictedQuerySet
 from liaison.registry.choices import (
     CertificationStandard,
     Country,
@@ -61,12 +61,24 @@ class TechnologyField(models.Model):
         return localized(self, "label")
 
 
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def visible_to(self, user: object) -> OrganisationQuerySet:
-        """The one narrowing every list, search, export, API and report goes through."""
-        from liaison.registry.permissions import organisation_scope
+class OrganisationQuerySet(RestrictedQuerySet["Organisation"]):
+    scope_policy = "liaison.registry.permissions.organisation_scope"
 
-        return cast(OrganisationQuerySet, organisation_scope(self, user))
+    def visible_to(self, user: object) -> RestrictedQuerySet[Organisation]:
+        """The one narrowing every list, search, export, API and report goes through (``restrict(user, "view")``)."""
+        return self.restrict(user, Action.VIEW)
+
+
+class ProductQuerySet(RestrictedQuerySet["Product"]):
+    scope_policy = "liaison.registry.permissions.product_scope"
+
+
+class PersonQuerySet(RestrictedQuerySet["Person"]):
+    scope_policy = "liaison.registry.permissions.person_scope"
+
+
+class CertificationQuerySet(RestrictedQuerySet["Certification"]):
+    scope_policy = "liaison.registry.permissions.certification_scope"
 
 
 class Organisation(TimeStampedModel):
@@ -105,6 +117,9 @@ class Organisation(TimeStampedModel):
     shared_groups = models.JSONField(_("shared with other companies"), default=list, blank=True)
     # Script- and transliteration-independent keys (engines.translit), maintained by the services.
     search_text = models.TextField(editable=False, default="")
+    # The same keys from the names and the field groups the organisation shares only: what other companies
+    # may search (registry.search.organisation_documents).
+    shared_search_text = models.TextField(editable=False, default="")
     name_key = models.CharField(max_length=300, editable=False, default="", db_index=True)
     possible_duplicates = models.ManyToManyField("self", blank=True, symmetrical=True)
 
@@ -139,6 +154,8 @@ class Certification(models.Model):
     issuer = models.CharField(_("issuer"), max_length=160, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = CertificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["standard"]
@@ -175,6 +192,8 @@ class Product(TimeStampedModel):
     annual_capacity = models.PositiveIntegerField(_("annual production capacity"), null=True, blank=True)
     capacity_unit = models.CharField(_("capacity unit"), max_length=40, blank=True)
 
+    objects = ProductQuerySet.as_manager()
+
     class Meta:
         ordering = ["name_en"]
         verbose_name = _("product")
@@ -206,6 +225,8 @@ class Person(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]

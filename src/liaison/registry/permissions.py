@@ -1,5 +1,7 @@
 """Who may see and change what in the registry. Every view, API endpoint, export, search and CLI command asks
-these predicates, and every list goes through :func:`organisation_scope`."""
+these predicates, and every list goes through ``restrict(user, action)`` (core/scoping.py), whose policies
+are :func:`organisation_scope` and, for products, people and certifications, the parent's scope narrowed to
+the field group they belong to. Filters, search and sort on a field go through :func:`group_scope`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from liaison.accounts.roles import ALL_SEEING_ROLES, Role
 from liaison.core.permissions import Decision, allow, deny
+from liaison.core.scoping import Action, json_list_contains
 from liaison.registry.choices import SharedGroup
 
 ALL_GROUPS = frozenset(SharedGroup.values)
@@ -34,15 +37,49 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
     return cached
 
 
-def organisation_scope(queryset: QuerySet[Any], user: Any) -> QuerySet[Any]:
-    """Staff see every organisation; a company representative sees their own and those that share anything."""
+def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Action.VIEW) -> QuerySet[Any]:
+    """View/export: staff see every organisation; a company representative their own and those that share
+    anything. Change/delete: the liaison office every one, a representative their own."""
     if not _is_authenticated(user):
         return queryset.none()
-    if sees_everything(user):
+    if action in (Action.VIEW, Action.EXPORT):
+        if sees_everything(user):
+            return queryset
+        if user.has_role(Role.COMPANY_REPRESENTATIVE):
+            return queryset.filter(Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[]))
+        return queryset.none()
+    if user.is_superuser or user.has_role(*EDITOR_ROLES):
         return queryset
     if user.has_role(Role.COMPANY_REPRESENTATIVE):
-        return queryset.filter(Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[]))
+        return queryset.filter(pk__in=member_organisation_ids(user))
     return queryset.none()
+
+
+def group_scope(user: Any, group: str) -> Q:
+    """A condition on organisations: ``user`` may read their field group ``group``. Every filter, search key
+    and sort on a field of that group is combined with it — otherwise which rows come back reveals the hidden
+    value (``?certification=AQAP 2110`` finding an organisation that hides its certifications)."""
+    if sees_everything(user):
+        return Q()
+    return Q(pk__in=member_organisation_ids(user)) | json_list_contains("shared_groups", group)
+
+
+def _child_scope(group: str) -> Any:
+    def scope(queryset: QuerySet[Any], user: Any, action: Action) -> QuerySet[Any]:
+        from liaison.registry.models import Organisation
+
+        parents = Organisation.objects.restrict(user, action)
+        if action in (Action.VIEW, Action.EXPORT):
+            parents = parents.filter(group_scope(user, group))
+        return queryset.filter(organisation__in=parents.values("pk"))
+
+    scope.__doc__ = f"Through the parent organisation's scope; viewing also needs its '{group}' group."
+    return scope
+
+
+product_scope = _child_scope("products")
+person_scope = _child_scope("people")
+certification_scope = _child_scope("certifications")
 
 
 def visible_groups(user: Any, organisation: Any) -> frozenset[str]:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -73,6 +74,38 @@ def document(texts: Iterable[str]) -> str:
     """The stored search document: space-separated keys, wrapped in spaces so ' key' matches word starts."""
     keys = _keys(texts)
     return " " + " ".join(dict.fromkeys(keys)) + " " if keys else ""
+
+
+# The searched fields of an organisation by the field group that shows them ("" = shown with any group).
+SEARCHED_FIELDS: dict[str, tuple[str, ...]] = {
+    "": ("legal_name", "short_name"),
+    "profile": ("name_de", "name_uk", "name_en"),
+    "address": ("city", "region"),
+}
+# Names used for ranking results; a name from a group the viewer cannot read must not order them.
+RANKED_NAMES: tuple[tuple[str, str], ...] = (
+    ("legal_name", ""),
+    ("short_name", ""),
+    ("name_de", "profile"),
+    ("name_uk", "profile"),
+    ("name_en", "profile"),
+)
+
+
+def organisation_documents(org: Any) -> tuple[str, str]:
+    """``(search_text, shared_search_text)``: keys of every searched field (for staff and the organisation's
+    own people), and keys of the names plus the groups it shares (for other companies)."""
+    shared = set(getattr(org, "shared_groups", None) or [])
+    texts = {group: [getattr(org, name, "") or "" for name in names] for group, names in SEARCHED_FIELDS.items()}
+    everything = [t for group_texts in texts.values() for t in group_texts]
+    shared_texts = [t for group, group_texts in texts.items() if group == "" or group in shared for t in group_texts]
+    return document(everything), document(shared_texts)
+
+
+def rank_names(values: Iterable[str], groups: Collection[str] | None) -> list[str]:
+    """The names of one row (in ``RANKED_NAMES`` order) that may rank it; ``groups=None`` means all."""
+    pairs = zip(values, RANKED_NAMES, strict=True)
+    return [value if groups is None or group == "" or group in groups else "" for value, (_n, group) in pairs]
 
 
 def name_key(name: str) -> str:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from liaison.core.scoping import json_list_contains
 from liaison.registry import permissions, search
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 
@@ -54,38 +55,43 @@ def field_with_descendants(code: str) -> list[int]:
     return found
 
 
-def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters) -> QuerySet[Organisation]:
-    # Joins to many-valued relations go through `pk IN (subquery)`, not JOIN + DISTINCT: the distinct over
-    # every column made counting 100,000 organisations take a quarter of a second (docs/benchmarks.md).
+def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters, viewer: Any) -> QuerySet[Organisation]:
+    """Each filter matches only organisations whose field group it reads is visible to ``viewer``
+    (:func:`permissions.group_scope`); country comes with every group.
+
+    Joins to many-valued relations go through `pk IN (subquery)`, not JOIN + DISTINCT: the distinct over
+    every column made counting 100,000 organisations take a quarter of a second (docs/benchmarks.md)."""
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.technology_field:
         through = Organisation.technology_fields.through.objects.filter(
             technologyfield_id__in=field_with_descendants(filters.technology_field)
         )
-        qs = qs.filter(pk__in=through.values("organisation_id"))
+        qs = qs.filter(Q(pk__in=through.values("organisation_id")) & permissions.group_scope(viewer, "profile"))
     if filters.role:
-        qs = qs.filter(_role_condition(filters.role))
+        qs = qs.filter(json_list_contains("roles", filters.role) & permissions.group_scope(viewer, "profile"))
     if filters.certification:
-        qs = qs.filter(pk__in=Certification.objects.filter(standard=filters.certification).values("organisation_id"))
+        certified = Certification.objects.filter(standard=filters.certification).values("organisation_id")
+        qs = qs.filter(Q(pk__in=certified) & permissions.group_scope(viewer, "certifications"))
     return qs
 
 
-def _role_condition(role: str) -> Q:
-    """JSON containment where the database indexes it (PostgreSQL GIN), a text match on the quoted value
-    elsewhere (SQLite has no JSON containment)."""
-    if connection.vendor == "postgresql":
-        return Q(roles__contains=[role])
-    return Q(roles__icontains=f'"{role}"')
+def _search_condition(viewer: Any, key: str) -> Q:
+    """One search key, matched only in what the viewer may read: staff and the organisation's own people in
+    every searched field, other companies in the names and the groups the organisation shares."""
+    if permissions.sees_everything(viewer):
+        return Q(search_text__contains=" " + key)
+    own = permissions.member_organisation_ids(viewer)
+    return Q(shared_search_text__contains=" " + key) | Q(pk__in=own, search_text__contains=" " + key)
 
 
 def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
     """Organisations the viewer may see, filtered; with a query, only matches (rank with :func:`ranked`)."""
     filters = filters or OrganisationFilters()
-    qs = _apply_filters(Organisation.objects.visible_to(viewer), filters)
+    qs = _apply_filters(Organisation.objects.visible_to(viewer), filters, viewer)
     if filters.q:
         for key in search.query_keys(filters.q):
-            qs = qs.filter(search_text__contains=" " + key)
+            qs = qs.filter(_search_condition(viewer, key))
     return qs
 
 
@@ -98,10 +104,15 @@ def organisation_ranked_ids(*, viewer: Any, filters: OrganisationFilters) -> lis
     (migration 0003, docs/benchmarks.md)."""
     qs = organisation_list(viewer=viewer, filters=filters)
     qs = qs.order_by() if connection.vendor == "postgresql" else qs.order_by("legal_name", "pk")
-    rows = list(
-        qs.values_list("pk", "legal_name", "short_name", "name_de", "name_uk", "name_en")[:MAX_SEARCH_CANDIDATES]
-    )
-    return search.rank(filters.q, [(r[0], list(r[1:])) for r in rows])
+    names = [name for name, _group in search.RANKED_NAMES]
+    rows = list(qs.values_list("pk", "shared_groups", *names)[:MAX_SEARCH_CANDIDATES])
+    everything = permissions.sees_everything(viewer)
+    own = permissions.member_organisation_ids(viewer)
+    candidates = [
+        (pk, search.rank_names(values, None if everything or pk in own else shared or []))
+        for pk, shared, *values in rows
+    ]
+    return search.rank(filters.q, candidates)
 
 
 def organisations_in_order(ids: list[int]) -> list[Organisation]:

@@ -134,9 +134,7 @@ def _validate_organisation(org: Organisation) -> None:
 
 
 def _refresh_keys(org: Organisation) -> None:
-    org.search_text = search.document(
-        [org.legal_name, org.short_name, org.name_de, org.name_uk, org.name_en, org.city, org.region]
-    )
+    org.search_text, org.shared_search_text = search.organisation_documents(org)
     org.name_key = search.name_key(org.short_name or org.legal_name)[:300]
 
 
