@@ -155,3 +155,16 @@ def test_hidden_translated_name_does_not_rank_results(users: dict[str, Any]) -> 
     filters = selectors.OrganisationFilters(q="Житомир")
     assert selectors.organisation_ranked_ids(viewer=office, filters=filters) == [x.pk, y.pk]
     assert selectors.organisation_ranked_ids(viewer=users["company_representative"], filters=filters) == [y.pk, x.pk]
+
+
+def test_sharing_a_group_later_makes_it_searchable_and_unsharing_hides_it_again(
+    world: dict[str, Any], users: dict[str, Any]
+) -> None:
+    """The shared search keys follow ``shared_groups`` through the update service (any partial save of the
+    organisation must write ``shared_search_text`` with the other derived keys)."""
+    rep, hidden = users["company_representative"], world["hidden"]
+    actor = Actor.for_user(users["liaison_officer"])
+    services.organisation_update(actor=actor, organisation=hidden, data={"shared_groups": ["address"]})
+    assert hidden.pk in _api_ids(rep, PROBES["city"])
+    services.organisation_update(actor=actor, organisation=hidden, data={"shared_groups": ["products"]})
+    assert hidden.pk not in _api_ids(rep, PROBES["city"])

@@ -30,7 +30,7 @@ class Action(StrEnum):
     EXPORT = "export"
 
 
-class RestrictedQuerySet(models.QuerySet[_M]):
+class RestrictedQuerySet(models.QuerySet[_M, _M]):
     scope_policy: str = ""
 
     def restrict(self, user: Any, action: Action | str = Action.VIEW) -> RestrictedQuerySet[_M]:
@@ -40,7 +40,7 @@ class RestrictedQuerySet(models.QuerySet[_M]):
         except ValueError:
             return self.none()
         policy = import_string(self.scope_policy)
-        return policy(self, user, action)  # type: ignore[no-any-return]
+        return policy(self, user, action)
 
 
 def json_list_contains(field: str, value: str) -> Q:

@@ -3,7 +3,6 @@ contact persons, and the technology-field taxonomy."""
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models

@@ -136,8 +136,8 @@ def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
                 "technology_fields",
                 "certifications",
                 Prefetch("products", queryset=Product.objects.select_related("technology_field")),
-                Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)),
             )
+            .prefetch_related(Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)))
             .get(pk=int(pk))
         )
     except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
