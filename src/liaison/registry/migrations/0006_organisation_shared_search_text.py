@@ -45,7 +45,7 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0004_organisation_filter_indexes")]
+    dependencies = [("registry", "0005_membership")]
     operations = [
         migrations.AddField(
             model_name="organisation",
