@@ -117,6 +117,15 @@ def session_without_second_factor(user: Any) -> SchemaCheckedClient:
 
 
 def token_for(user: Any) -> str:
-    """A fresh API token for ``user`` (created through the service, as a person does on the tokens page)."""
-    _token, raw = api_token_create(actor=Actor.for_user(user), user=user, name="tests")
+    """A fresh API token for ``user`` (created through the service, as a person does on the tokens page right
+    after logging in: staff with the proof of their confirmed second-factor device)."""
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = None
+    if user.is_staff_role:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    _token, raw = api_token_create(
+        actor=Actor.for_user(user), user=user, name="tests", proved_at=timezone.now(), device=device
+    )
     return raw

@@ -64,13 +64,20 @@ def rep_b(db: Any, org_b: Any) -> Any:
 
 
 def login(client: Client, user: Any) -> Client:
-    """Log in and, for staff roles, pass the second factor (a confirmed TOTP device, verified session)."""
+    """Log in and, for staff roles, pass the second factor (a confirmed TOTP device, verified session), both
+    just now (so the session may create API tokens)."""
+    from django.utils import timezone
+
+    from liaison.accounts import session as proofs
+
     client.force_login(user)
+    session = client.session
+    session[proofs.PASSWORD_AT] = timezone.now().timestamp()
     if user.is_staff_role:
         device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
-        session = client.session
         session["otp_device_id"] = device.persistent_id
-        session.save()
+        session[proofs.SECOND_FACTOR_AT] = timezone.now().timestamp()
+    session.save()
     return client
 
 

@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": "serve the web application (serve [--port N])",
     "demo": "load the demo data set (idempotent)",
     "createuser": "create a user with roles",
+    "enrolmentlink": "issue a one-time link to set up a staff user's authenticator app",
     "import": "import organisations from CSV, XLSX or JSON (dry run with --dry-run)",
     "export": "export the organisations a user may see as CSV, XLSX or JSON",
     "audit": "audit trail: `audit verify`, `audit export`",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from liaison.accounts.models import User
+from liaison.accounts.models import User, hash_token
 from liaison.core.models import AuditEntry
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -41,11 +42,20 @@ def test_creates_user_with_roles_country_and_organisations(monkeypatch: Any) -> 
         str(org_b.pk),
     )
     user = User.objects.get(username="olena")
-    assert output == f"Created user olena (id {user.pk}).\n"
+    created, link_line = output.splitlines()
+    assert created == f"Created user olena (id {user.pk})."
+    # An auditor is staff: the one-time enrolment link for the authenticator app is printed once.
+    key = re.fullmatch(
+        r"Enrolment link for the authenticator app \(valid until \S+, works once\): "
+        r"http://127\.0\.0\.1:8000/accounts/enrol/([\w-]{43})/",
+        link_line,
+    ).group(1)
+    assert user.enrolment_links.get().key_hash == hash_token(key)
     assert sorted(user.groups.values_list("name", flat=True)) == ["auditor", "company_representative"]
     assert (user.email, user.country, user.check_password(GOOD)) == ("olena@example.org", "UA", True)
     assert sorted(user.memberships.values_list("organisation_id", flat=True)) == sorted([org_a.pk, org_b.pk])
-    entry, *memberships = AuditEntry.objects.order_by("sequence")
+    entry, *memberships, link_issued = AuditEntry.objects.order_by("sequence")
+    assert (link_issued.action, link_issued.after["user"]) == ("two_factor.enrolment_link_issued", user.pk)
     assert (entry.action, entry.actor_kind, entry.actor_label, entry.object_id) == (
         "user.created",
         "cli",

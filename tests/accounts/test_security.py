@@ -27,26 +27,32 @@ def _login(client: Client, username: str, password: str = PASSWORD) -> Any:
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
-def test_staff_user_must_set_up_and_pass_a_second_factor(users: dict[str, Any]) -> None:
+def test_staff_user_enrols_through_an_administrators_link_and_passes_the_second_factor(
+    users: dict[str, Any],
+) -> None:
+    from liaison.accounts.services import enrolment_link_issue
+    from liaison.core.actors import Actor
+
+    _link, key = enrolment_link_issue(actor=Actor.cli(), user=users["liaison_officer"])
     client = Client()
     assert _login(client, "liaison_officer").status_code == 302
-    assert client.get("/registry/").url.startswith("/accounts/two-factor/")
-    page = client.get("/accounts/two-factor/")
+    assert client.get("/registry/organisations/").url.startswith("/accounts/two-factor/")
+    page = client.get(f"/accounts/enrol/{key}/")
     assert b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user=users["liaison_officer"], confirmed=False)
-    ok = client.post("/accounts/two-factor/", {"code": _code(device)})
+    ok = client.post(f"/accounts/enrol/{key}/", {"code": _code(device)})
     assert (ok.status_code, ok.url) == (302, "/")
     device.refresh_from_db()
     assert device.confirmed is True
     assert client.get("/").status_code == 200
     assert AuditEntry.objects.filter(action="two_factor.enabled").count() == 1
+    assert AuditEntry.objects.filter(action="two_factor.enrolment_link_used").count() == 1
 
 
 def test_wrong_code_is_refused_and_then_throttled(users: dict[str, Any]) -> None:
+    device = TOTPDevice.objects.create(user=users["auditor"], name="phone", confirmed=True)
     client = Client()
     _login(client, "auditor")
-    client.get("/accounts/two-factor/")
-    device = TOTPDevice.objects.get(user=users["auditor"])
     wrong = "000000" if _code(device) != "000000" else "111111"
     first = client.post("/accounts/two-factor/", {"code": wrong})
     assert "This code is not valid" in first.content.decode()

@@ -1,4 +1,7 @@
-"""REST API authentication by ``Authorization: Token <key>`` (or ``Bearer``) against hashed tokens."""
+"""REST API authentication by ``Authorization: Token <key>`` (or ``Bearer``) against hashed tokens.
+
+A token is refused when revoked or expired, and a staff user's token also when it does not carry the proof of
+the second factor it was created under (see ``ApiToken.is_usable``): a staff password alone opens nothing."""
 
 from __future__ import annotations
 
@@ -20,11 +23,11 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid token header.")
         token = (
-            ApiToken.objects.select_related("user")
+            ApiToken.objects.select_related("user", "second_factor_device")
             .filter(key_hash=hash_token(header[1]), revoked_at__isnull=True)
             .first()
         )
-        if token is None or not token.user.is_active:
+        if token is None or not token.user.is_active or not token.is_usable():
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user, token

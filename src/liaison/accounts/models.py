@@ -7,6 +7,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.accounts.roles import STAFF_ROLES, Role
@@ -50,7 +51,11 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once when created."""
+    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once when created.
+
+    A staff user's token carries the proof of the second factor it was created under (the device and when it
+    was verified) and expires: without them a staff password alone could mint a token and skip the second
+    factor for good. Deleting the device (a lost phone, a new enrolment) clears the proof and kills the token."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
@@ -59,6 +64,11 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    second_factor_device = models.ForeignKey(
+        "otp_totp.TOTPDevice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    second_factor_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -70,3 +80,47 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "lia_" + secrets.token_urlsafe(32)
+
+    def is_usable(self) -> bool:
+        """Not revoked, not expired, and for a staff user still backed by a confirmed second-factor device."""
+        if self.revoked_at is not None or (self.expires_at is not None and self.expires_at <= timezone.now()):
+            return False
+        if not self.user.is_staff_role:
+            return True
+        device = self.second_factor_device
+        return (
+            device is not None
+            and device.confirmed
+            and device.user_id == self.user_id
+            and self.second_factor_at is not None
+            and self.expires_at is not None
+        )
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an administrator issues so that a staff user can bind an authenticator app.
+
+    Knowing the password is not enough to enrol: whoever learnt a new staff user's password could otherwise bind
+    their own phone before the real person does. Only the link's SHA-256 is stored; the link is shown once to
+    the administrator who hands it over. It expires, and it is spent by the first successful enrolment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @staticmethod
+    def generate() -> str:
+        return secrets.token_urlsafe(32)
+
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

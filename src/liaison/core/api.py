@@ -25,11 +25,13 @@ from liaison.core.actors import Actor
 
 
 class IsAuthenticatedWithSecondFactor(permissions.BasePermission):
-    """Authenticated, and for staff roles on a session also verified by a second factor.
+    """Authenticated, and for staff roles verified by a second factor: a session that passed it, or a token
+    that carries the proof of it (created on a freshly verified session, bound to the device, not expired).
 
     The browser middleware lets /api/ through unverified (API clients cannot answer a 2FA redirect), so without
-    this check a staff password alone would open every record through the session API. Tokens are created only
-    from a verified session, so a token request counts as verified."""
+    this check a staff password alone would open every record through the session API. The token's proof is
+    checked here as well as in the authentication class, so that no other authentication class added later
+    can make a bare token count as verified."""
 
     message = _("Staff accounts must pass two-factor authentication before using the API.")
 
@@ -37,8 +39,10 @@ class IsAuthenticatedWithSecondFactor(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if isinstance(request.auth, ApiToken) or not user.is_staff_role:
+        if not user.is_staff_role:
             return True
+        if isinstance(request.auth, ApiToken):
+            return request.auth.user_id == user.pk and request.auth.is_usable()
         is_verified = getattr(user, "is_verified", None)
         return bool(is_verified and is_verified())
 

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "liaison.accounts.middleware.SessionSecurityMiddleware",
     "liaison.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,6 +103,22 @@ AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Behind a reverse proxy every request comes from the proxy: X-Forwarded-For names the client, but only when
+# the direct peer is one of these addresses or networks (comma-separated, e.g. "127.0.0.1,10.0.0.0/8").
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "liaison.accounts.client_ip.client_ip"
+
+# Sessions and credentials (docs/deploy.md, "Sessions and credentials").
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)  # absolute limit, seconds
+LIAISON_STAFF_IDLE_MINUTES = env_int("LIAISON_STAFF_IDLE_MINUTES", 30)
+LIAISON_IDLE_MINUTES = env_int("LIAISON_IDLE_MINUTES", 240)
+LIAISON_REAUTH_SECONDS = env_int("LIAISON_REAUTH_SECONDS", 300)  # how recent a proof creating a token needs
+LIAISON_STAFF_TOKEN_DAYS = env_int("LIAISON_STAFF_TOKEN_DAYS", 30)
+LIAISON_ENROLMENT_LINK_HOURS = env_int("LIAISON_ENROLMENT_LINK_HOURS", 72)
+LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")  # for links printed by the CLI
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("de", _("German")), ("uk", _("Ukrainian")), ("en", _("English"))]

@@ -2,6 +2,8 @@
 
 Goes through ``accounts.services.user_create`` with the CLI as actor, so the account is audited like one made
 in the admin. The password is read from stdin (``--password-stdin``, for scripts) or prompted for twice.
+A staff user also gets a one-time enrolment link for their authenticator app, printed once: hand it over by
+another channel than the password.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from liaison.accounts.management.commands.enrolmentlink import enrolment_url
 from liaison.accounts.roles import Role
-from liaison.accounts.services import user_create
+from liaison.accounts.services import enrolment_link_issue, user_create
 from liaison.core.actors import Actor
 
 
@@ -82,6 +85,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("\n".join(exc.messages)) from exc
         self.stdout.write(_("Created user %(username)s (id %(id)d).") % {"username": user.username, "id": user.pk})
+        if user.is_staff_role:
+            link, raw = enrolment_link_issue(actor=actor, user=user)
+            self.stdout.write(
+                _("Enrolment link for the authenticator app (valid until %(expires)s, works once): %(url)s")
+                % {"expires": link.expires_at.isoformat(timespec="minutes"), "url": enrolment_url(raw)}
+            )
 
     def _read_password(self, from_stdin: bool) -> str:
         if from_stdin:
