@@ -65,9 +65,9 @@ class SessionSecurityMiddleware:
         if user is not None and user.is_authenticated and not session.touch(request):
             logout(request)
             if not request.path.startswith("/api/"):
-                response = redirect_to_login(request.get_full_path())
-                add_never_cache_headers(response)
-                return response
+                ended = redirect_to_login(request.get_full_path())
+                add_never_cache_headers(ended)
+                return ended
         response = self.get_response(request)
         user = getattr(request, "user", None)  # DRF sets it for token requests during the view
         if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:

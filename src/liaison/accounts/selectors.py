@@ -41,4 +41,4 @@ def enrolment_overview() -> list[EnrolmentRow]:
         user__in=staff, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
     ).values_list("user_id", "expires_at"):
         open_links[user_id] = max(expires, open_links.get(user_id, expires))
-    return [EnrolmentRow(user, bool(user.has_device), open_links.get(user.pk)) for user in staff]  # type: ignore[attr-defined]
+    return [EnrolmentRow(user, bool(user.has_device), open_links.get(user.pk)) for user in staff]
