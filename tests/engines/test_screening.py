@@ -346,7 +346,8 @@ def test_screen_file_output_contract(tmp_path: Path, watchlist: Path) -> None:
         assert re.fullmatch(r"[01]\.\d{4}", score)
         by_query.setdefault(query_id, []).append(float(score))
     assert sorted(by_query) == ["q1", "q2"]
-    assert len(by_query["q1"]) == 3  # eight Shevchenkos qualify, the limit keeps three
+    # Eight Shevchenkos qualify; the limit keeps three, and the five tied with the third are listed too (issue 8).
+    assert len(by_query["q1"]) == 8 and len(set(by_query["q1"][1:])) == 1
     assert all(scores == sorted(scores, reverse=True) and min(scores) >= 0.5 for scores in by_query.values())
     assert table[1][:3] == ["q1", "ua-1", "1.0000"]
 
@@ -440,3 +441,53 @@ def test_disguised_listed_name_is_still_found(index: Index, disguised: str) -> N
 def test_disguised_listed_company_is_still_found(index: Index, disguised: str, expected: str) -> None:
     entity_id, score, _ = top(index, "Company", disguised)
     assert (entity_id, score >= DEFAULT_THRESHOLD) == (expected, True)
+
+
+def test_homonyms_are_all_reported_even_with_limit_one() -> None:
+    """Two listed people with the same name and nothing in the query to tell them apart: neither is hidden."""
+    index = Index.build(
+        [
+            Entity("h-1", "Person", ("Петренко Іван",), ("1970-01-01",)),
+            Entity("h-2", "Person", ("Петренко Іван",), ("1985-06-30",)),
+            Entity("h-3", "Person", ("Петренко Ірина",)),
+        ]
+    )
+    hits = index.screen(Query("q", "Person", ("Ivan Petrenko",)), threshold=0.5, limit=1)
+    assert [(hit.entity_id, hit.score) for hit in hits] == [("h-1", 1.0), ("h-2", 1.0)]
+    dated = index.screen(Query("q", "Person", ("Ivan Petrenko",), ("1985-06-30",)), threshold=0.5, limit=1)
+    assert [hit.entity_id for hit in dated] == ["h-2"]  # the birth date separates them
+
+
+@pytest.mark.parametrize(
+    ("query_date", "alerted"),
+    [
+        ("1971-05-04", True),  # the listed date
+        ("1971-04-05", True),  # day and month swapped: a common slip
+        ("1971-05-09", False),  # another day of the same year: a namesake
+        ("1972-05-04", False),  # a year apart, both full dates
+        ("1971", True),  # only the year, and it agrees
+    ],
+)
+def test_a_differing_full_birth_date_keeps_a_namesake_below_the_threshold(query_date: str, alerted: bool) -> None:
+    index = Index.build([Entity("p-1", "Person", ("Коваленко Петро Іванович",), ("1971-05-04",))])
+    hits = index.screen(Query("q", "Person", ("Petro Kovalenko",), (query_date,)))
+    assert bool(hits) is alerted
+
+
+@pytest.mark.parametrize(
+    ("listed", "spellings"),
+    [
+        (
+            "Королёв Сергей",
+            ["Korolyov Sergei", "Koroljow Sergej", "Korolëv Sergej", "Korolev Sergey", "Корольов Сергій"],
+        ),
+        ("Воробьёв Артём", ["Vorobyov Artyom", "Worobjow Artjom", "Vorobev Artem", "Воробйов Артем"]),
+        ("Соловьёва Алёна", ["Solovyova Alyona", "Solowjowa Aljona", "Solovieva Alena"]),
+    ],
+)
+def test_yo_in_every_romanisation(listed: str, spellings: list[str]) -> None:
+    """Issue 8: names with ё written yo, jo, io, ë or e (and Ukrainian ьо/йо) went unmatched."""
+    index = Index.build([Entity("yo-1", "Person", (listed,))])
+    for spelling in spellings:
+        hits = index.screen(Query("q", "Person", (spelling,)), limit=1)
+        assert [hit.entity_id for hit in hits] == ["yo-1"], spelling

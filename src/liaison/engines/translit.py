@@ -87,6 +87,9 @@ _KEY_SINGLE = str.maketrans(
     {"x": "kS", "h": "X", "g": "X", "z": "S", "c": "S", "s": "S", "w": "v", "y": "i", "j": "i", "q": "k"}
 )
 _DOUBLES = re.compile(r"(.)\1+")
+# ё after a consonant is written yo, jo, io, ë or plain e (Королёв: Korolyov, Koroljow, Korolëv, Korolev), and
+# Ukrainian writes it ьо/йо (Корольов, Воробйов): all of them key as "e", which is also what Cyrillic ё keys as.
+_YO_AFTER_CONSONANT = re.compile(r"(?<=[bcdfgklmnprstvxzw])io")
 _VOWEL_PAIRS: tuple[tuple[str, str], ...] = (("ie", "e"), ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ou", "u"))
 
 
@@ -251,6 +254,8 @@ def phonetic_key(word: str) -> str:
     True
     """
     text = unicodedata.normalize("NFKC", word).casefold() if not word.isascii() else word.lower()
+    if "ьо" in text:
+        text = text.replace("ьо", "ё")
     if not text.isascii():
         text = _strip_marks(text.translate(_KEY_CYR).translate(_KEY_SPECIAL_LATIN))
     text = _NON_ALNUM_KEY.sub("", text)
@@ -261,6 +266,8 @@ def phonetic_key(word: str) -> str:
     for pair, vowel in _VOWEL_PAIRS:
         if pair in text:
             text = text.replace(pair, vowel)
+    if "io" in text:
+        text = _YO_AFTER_CONSONANT.sub("e", text)
     return _DOUBLES.sub(r"\1", text)
 
 

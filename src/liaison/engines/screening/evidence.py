@@ -17,8 +17,14 @@ DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Score adjustments (added to the name score, then clipped to [0, 1]).
 BIRTH_DATE_EQUAL = 0.05
 BIRTH_YEAR_EQUAL = 0.03
-BIRTH_SAME_YEAR_OTHER_DAY = -0.12
-BIRTH_YEAR_NEIGHBOUR = -0.15
+BIRTH_SAME_YEAR_OTHER_DAY = -0.12  # a partial date on one side: the month differs, or only the month is known
+BIRTH_YEAR_NEIGHBOUR = -0.15  # years one apart where a side gives only the year: often a rounding of an age
+# Two full dates that differ are two recorded facts, not an uncertainty: the same name born on another day is a
+# namesake, so the penalty takes a perfect name below the default threshold (0.80) unless other evidence
+# (an equal registration number) carries it. Day and month swapped is a common slip and costs less.
+BIRTH_FULL_DATE_OTHER_DAY = -0.25
+BIRTH_FULL_DATE_NEIGHBOUR_YEAR = -0.3
+BIRTH_DAY_MONTH_SWAPPED = -0.08
 BIRTH_DATE_CONFLICT = -0.4
 COUNTRY_EQUAL = 0.02
 COUNTRY_CONFLICT = -0.1
@@ -64,17 +70,21 @@ def _date_relation(left: str, right: str) -> tuple[int, float, str]:
     """Rank, adjustment and wording of how two (possibly partial) dates relate; higher rank is closer."""
     if left == right and len(left) == 10:
         return 4, BIRTH_DATE_EQUAL, f"birth date equal ({left})"
+    full = len(left) == len(right) == 10
     if left[:4] == right[:4]:
         shorter = min(len(left), len(right))
         if left[:shorter] == right[:shorter]:
             return 3, BIRTH_YEAR_EQUAL, f"birth year equal ({left[:4]})"
+        if full and left[5:7] == right[8:10] and left[8:10] == right[5:7]:
+            return 2, BIRTH_DAY_MONTH_SWAPPED, f"birth date with day and month swapped (listed {right}, query {left})"
         return (
             2,
-            BIRTH_SAME_YEAR_OTHER_DAY,
+            BIRTH_FULL_DATE_OTHER_DAY if full else BIRTH_SAME_YEAR_OTHER_DAY,
             f"birth date differs in the same year (listed {right}, query {left})",
         )
     if abs(int(left[:4]) - int(right[:4])) == 1:
-        return 1, BIRTH_YEAR_NEIGHBOUR, f"birth year differs by one (listed {right}, query {left})"
+        penalty = BIRTH_FULL_DATE_NEIGHBOUR_YEAR if full else BIRTH_YEAR_NEIGHBOUR
+        return 1, penalty, f"birth year differs by one (listed {right}, query {left})"
     return (
         0,
         BIRTH_DATE_CONFLICT,

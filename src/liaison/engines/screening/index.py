@@ -353,7 +353,19 @@ class Index:
             if min(score, 1.0) >= threshold and score > best.get(entity, (-1.0, 0))[0]:
                 best[entity] = (score, name_id)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self._ids[item[0]]))
-        return [self._match(query, query_tokens, name_id) for _, (_, name_id) in ranked[:limit]]
+        cut = _cut_with_ties([score for _, (score, _) in ranked], limit)
+        return [self._match(query, query_tokens, name_id) for _, (_, name_id) in ranked[:cut]]
+
+
+def _cut_with_ties(scores: Sequence[float], limit: int) -> int:
+    """How many hits to report: ``limit``, and every further hit as good as the last one reported, so that
+    of two listed namesakes the query cannot tell apart neither is hidden (issue 8)."""
+    if len(scores) <= limit or limit <= 0:
+        return min(len(scores), max(limit, 0))
+    cut = limit
+    while cut < len(scores) and min(scores[cut], 1.0) >= min(scores[limit - 1], 1.0) - 1e-9:
+        cut += 1
+    return cut
 
 
 def normalize_query(query: Query) -> Query:
