@@ -13,7 +13,11 @@ from liaison.core.models import AUDIT_COLUMNS, AuditEntry
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    """The chained columns only: personal data of people stays with the GDPR export, not in bulk reads."""
+    """The chained columns and the labels the chain covers through ``personal_digest`` (empty once erased);
+    personal data of people stays with the GDPR export, not in bulk reads."""
+
+    actor_label = serializers.CharField(read_only=True)
+    object_repr = serializers.CharField(read_only=True)
 
     class Meta:
         model = AuditEntry

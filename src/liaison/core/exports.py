@@ -61,7 +61,7 @@ def audit_rows(queryset: Any = None) -> Iterable[list[Any]]:
     from liaison.core.models import AuditEntry
 
     qs = queryset if queryset is not None else AuditEntry.objects.all()
-    for entry in qs.order_by("sequence").iterator(chunk_size=2000):
+    for entry in qs.select_related("personal_part").order_by("sequence").iterator(chunk_size=2000):
         row = []
         for name in AUDIT_COLUMNS:
             value = getattr(entry, name)

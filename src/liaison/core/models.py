@@ -16,8 +16,9 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-# The columns of an audit entry as every reader shows them (exports, the API). The personal column is left out:
-# a person's data is handed out through the GDPR export only.
+# The columns of an audit entry as every reader shows them (exports, the API, the auditors' view). Each is covered by
+# the keyed chain: directly, or (actor_label, object_repr) through the digest of the erasable personal part. The
+# personal column itself is left out: a person's data is handed out through the GDPR export only.
 AUDIT_COLUMNS = (
     "sequence",
     "timestamp",
@@ -32,35 +33,37 @@ AUDIT_COLUMNS = (
     "after",
     "correlation_id",
     "message",
+    "key_id",
+    "personal_digest",
     "prev_hash",
     "entry_hash",
 )
-# Columns the database guard freezes: all but the personal ones, which GDPR erasure may blank.
-GUARDED_COLUMNS = tuple(c for c in AUDIT_COLUMNS if c != "actor_label")
 
 
 class AuditEntry(models.Model):
-    """One change of state. Rows are only ever inserted (database triggers refuse UPDATE and DELETE).
+    """One change of state. Rows are only ever inserted (database triggers refuse UPDATE, DELETE and TRUNCATE;
+    in production the application's role has no such rights either, see docs/deploy.md).
 
-    ``entry_hash`` chains each row to its predecessor over the non-personal columns, so an edited, deleted or
-    reordered row breaks verification. Personal data (names, e-mail addresses of people) lives in ``personal``
-    and ``actor_label``, which the chain leaves out: erasing them under GDPR Art. 17 keeps the chain intact.
+    ``entry_hash`` is an HMAC-SHA256, under a key the database never sees (``key_id`` names it), over every column
+    of the row and the previous row's ``entry_hash``: an edited, deleted, reordered, renumbered or forged row fails
+    verification even if the forger recomputes hashes. Personal data (a person's name in the object label, the
+    actor's user name, e-mail addresses) lives in :class:`AuditPersonal`; the chain covers only its salted digest
+    (``personal_digest``), so erasing it under GDPR Art. 17 leaves the chain intact. See docs/audit-tamper.md.
     """
 
     sequence = models.BigAutoField(primary_key=True)
     timestamp = models.DateTimeField(_("time"), db_index=True)
     actor_kind = models.CharField(_("actor kind"), max_length=16)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True, db_index=True)
-    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, db_index=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
-    object_repr = models.CharField(_("object"), max_length=255, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    personal = models.JSONField(_("personal data"), null=True, blank=True)
     correlation_id = models.CharField(_("correlation id"), max_length=64, db_index=True)
     message = models.TextField(_("message"), blank=True)
+    key_id = models.CharField(_("key id"), max_length=16, default="")
+    personal_digest = models.CharField(max_length=64, blank=True, default="")
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
@@ -72,3 +75,50 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    def _personal_part(self) -> AuditPersonal | None:
+        try:
+            return self.personal_part
+        except AuditPersonal.DoesNotExist:
+            return None  # erased (GDPR) — the chain keeps the digest, verification checks the erasure record
+
+    @property
+    def actor_label(self) -> str:
+        part = self._personal_part()
+        return part.actor_label if part else ""
+
+    @property
+    def object_repr(self) -> str:
+        part = self._personal_part()
+        return part.object_repr if part else ""
+
+    @property
+    def personal(self) -> dict[str, object] | None:
+        part = self._personal_part()
+        return part.data if part else None
+
+
+class AuditPersonal(models.Model):
+    """The erasable part of an audit entry: the names it shows and the personal data it records.
+
+    Kept in its own table so that the audit table itself never needs UPDATE or DELETE rights: erasure deletes this
+    row (and its random ``salt`` with it), which leaves the entry's ``personal_digest`` unverifiable by anyone —
+    the digest cannot be tested against a guessed name once the salt is gone — while the chain stays intact.
+    An erasure is only accepted by verification if a later entry records it (``after.erased_entries``).
+    """
+
+    entry = models.OneToOneField(
+        AuditEntry, on_delete=models.PROTECT, primary_key=True, related_name="personal_part"
+    )
+    salt = models.CharField(max_length=32)
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    data = models.JSONField(_("personal data"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal part of an audit entry")
+        verbose_name_plural = _("personal parts of audit entries")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"personal part of #{self.entry_id}"

@@ -19,7 +19,7 @@ def can_view_audit(user: Any) -> bool:
 def audit_entries(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
     if not can_view_audit(viewer):
         raise Http404
-    qs = AuditEntry.objects.all().order_by("-sequence")
+    qs = AuditEntry.objects.select_related("personal_part").order_by("-sequence")
     if filters.get("action"):
         qs = qs.filter(action__startswith=str(filters["action"])[:64])
     if filters.get("object_type"):
@@ -33,5 +33,9 @@ def dashboard_figures(*, viewer: Any) -> dict[str, Any]:
     """The apps' figures (registered in core.hooks, each scoped to the viewer) and, for auditors, recent changes."""
     return {
         **hooks.dashboard_figures(viewer),
-        "recent_audit": list(AuditEntry.objects.order_by("-sequence")[:10]) if can_view_audit(viewer) else [],
+        "recent_audit": (
+            list(AuditEntry.objects.select_related("personal_part").order_by("-sequence")[:10])
+            if can_view_audit(viewer)
+            else []
+        ),
     }

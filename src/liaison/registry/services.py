@@ -399,7 +399,9 @@ def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
     from liaison.core.models import AuditEntry
 
     _authorise(actor, permissions.can_manage_personal_data, person.organisation)
-    entries = AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk))
+    entries = AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).select_related(
+        "personal_part"
+    )
     with transaction.atomic():
         audit.record_change(
             actor=actor,
@@ -416,10 +418,9 @@ def person_export(*, actor: Actor, person: Person) -> dict[str, Any]:
 
 
 def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
-    """Erase a person (GDPR Art. 17): blank the record and the personal columns of its audit entries.
-    The hash chain is unaffected because personal data never entered it."""
-    from liaison.core.models import AuditEntry
-
+    """Erase a person (GDPR Art. 17): blank the record and delete the personal parts of its audit entries.
+    The chain is unaffected because only salted digests of personal data entered it; the erasure entry lists the
+    entries it erased, which is what lets verification accept exactly those gaps."""
     _authorise(actor, permissions.can_manage_personal_data, person.organisation)
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the erasure (e.g. the request reference).")]})
@@ -429,14 +430,14 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
         person.search_text = ""
         person.erased_at = timezone.now()
         person.save()
-        AuditEntry.objects.filter(object_type="registry.person", object_id=str(person.pk)).update(personal=None)
+        erased = audit.erase_personal(object_type="registry.person", object_id=person.pk)
         hooks.personal_data_erased("person", person.pk, actor)
         audit.record_change(
             actor=actor,
             action="person.erased",
             instance=person,
             before=None,
-            after={"erased": True},
+            after={"erased": True, audit.ERASED_ENTRIES: erased},
             message=reason.strip()[:500],
         )
 

@@ -201,3 +201,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 LIAISON_AUDIT_DB_GUARD = True
+
+# The audit chain's HMAC key never reaches the database (docs/audit-tamper.md). Outside production an insecure,
+# clearly named development key is used; production settings refuse to start without a real one. Old keys (after
+# a rotation) stay listed so that entries written under them still verify; each entry records its key id.
+AUDIT_DEV_HMAC_KEY = "insecure-development-audit-key-never-use-in-production"  # noqa: S105
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY", AUDIT_DEV_HMAC_KEY)
+AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", [])
+# Checkpoints of the chain head (`liaison audit anchor`), appended to a file outside the database — in production on
+# another disk or host; verification compares the trail with every checkpoint there.
+AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl")))

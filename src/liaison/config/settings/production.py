@@ -1,5 +1,7 @@
 """Production: everything from the environment, secure by default. `liaison check --deploy` is clean."""
 
+from pathlib import Path
+
 from liaison.config.env import ConfigError, env_bool, env_int, env_list, env_str
 
 from .base import *  # noqa: F403
@@ -8,6 +10,10 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 if len(SECRET_KEY) < 50:
     raise ConfigError("SECRET_KEY must be at least 50 characters in production")
+AUDIT_HMAC_KEY = env_str("AUDIT_HMAC_KEY")
+if len(AUDIT_HMAC_KEY) < 32 or AUDIT_HMAC_KEY in {SECRET_KEY, AUDIT_DEV_HMAC_KEY}:  # noqa: F405
+    raise ConfigError("AUDIT_HMAC_KEY must be at least 32 characters, differ from SECRET_KEY and not be the dev key")
+AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -1,5 +1,9 @@
 """The test suite: fast hashing, in-memory SQLite unless DATABASE_URL names PostgreSQL."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -15,3 +19,7 @@ LIAISON_PRINT_DEMO_CREDENTIALS = False
 LIAISON_AUDIT_DB_GUARD = False  # fixtures flush tables; tests/core/test_audit.py installs the guard itself
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A key of its own, so the tamper tests' attacker (who knows the development default) cannot guess it.
+AUDIT_HMAC_KEY = "test-only-audit-hmac-key-0123456789abcdef"  # noqa: S105
+AUDIT_HMAC_OLD_KEYS: list[str] = []
+AUDIT_ANCHOR_PATH = Path(tempfile.gettempdir()) / f"liaison-test-anchors-{os.getpid()}.jsonl"
