@@ -17,7 +17,7 @@ COMMANDS = {
     "enrolmentlink": "issue a one-time link to set up a staff user's authenticator app",
     "import": "import organisations from CSV, XLSX or JSON (dry run with --dry-run)",
     "export": "export the organisations a user may see as CSV, XLSX or JSON",
-    "audit": "audit trail: `audit verify`, `audit export`",
+    "audit": "audit trail: `audit verify`, `audit anchor`, `audit grants ROLE`, `audit export`",
     "person": "GDPR: `person export ID`, `person erase ID --reason ...`",
     "screen": "screen a file of names against watchlists",
     "watchlist": "watchlists: `watchlist import FILE --source NAME [--version V]` (then rescreens all)",

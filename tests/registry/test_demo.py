@@ -76,7 +76,7 @@ def test_load_writes_through_services_and_a_second_run_changes_nothing() -> None
     counts = (Organisation.objects.count(), Product.objects.count(), Person.objects.count())
     assert counts == (12, first.products, first.people)
     assert (first.organisations_created, first.users_created) == (12, 8)
-    created = AuditEntry.objects.filter(action__endswith=".created", actor_label="demo").count()
+    created = AuditEntry.objects.filter(action__endswith=".created", personal_part__actor_label="demo").count()
     memberships = Membership.objects.count()  # each audited on its own since memberships moved to the registry
     assert memberships == 2
     expected = 12 + first.products + first.people + first.certifications + 8 + memberships

@@ -116,7 +116,7 @@ def test_representative_cannot_edit_another_company(users: dict[str, Any], org_b
 
 
 def test_person_erasure_blanks_data_and_keeps_the_chain(users: dict[str, Any], org_a: Any) -> None:
-    from liaison.core.audit import verify_chain
+    from liaison.core.audit_verify import verify_chain
 
     actor = _officer(users)
     person = services.person_save(
@@ -136,7 +136,10 @@ def test_person_erasure_blanks_data_and_keeps_the_chain(users: dict[str, Any], o
     services.person_erase(actor=actor, person=person, reason="request 2026-17")
     person.refresh_from_db()
     assert (person.full_name, person.email, person.erased_at is not None) == ("[erased]", "", True)
-    assert AuditEntry.objects.get(pk=created.pk).personal is None
+    erased = AuditEntry.objects.get(pk=created.pk)
+    assert (erased.personal, erased.object_repr, erased.actor_label) == (None, "", "")
+    erasure = AuditEntry.objects.get(action="person.erased")
+    assert erasure.after == {"erased": True, "erased_entries": [created.pk, created.pk + 1]}  # created, exported
     assert verify_chain().ok
 
 
