@@ -13,7 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -137,11 +137,14 @@ def verify_chain(anchors: Iterable[Anchor] = ()) -> VerifyResult:
 
 
 def make_anchor(sequence: int, head: str) -> Anchor:
-    key_id = audit.current_key_id()
-    payload = {"time": timezone.now().isoformat(timespec="seconds"), "sequence": sequence, "head": head}
-    payload["key_id"] = key_id
-    mac = audit.mac(key_id, ANCHOR_DOMAIN, payload) or ""
-    return Anchor(mac=mac, **payload)
+    unsigned = Anchor(
+        time=timezone.now().isoformat(timespec="seconds"),
+        sequence=sequence,
+        head=head,
+        key_id=audit.current_key_id(),
+        mac="",
+    )
+    return replace(unsigned, mac=audit.mac(unsigned.key_id, ANCHOR_DOMAIN, unsigned.payload()) or "")
 
 
 def read_anchors(path: Path) -> tuple[list[Anchor], list[ChainProblem]]:

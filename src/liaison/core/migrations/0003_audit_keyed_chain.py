@@ -114,6 +114,14 @@ def rekey(apps, schema_editor):
     marker.save(force_insert=True)
 
 
+def refuse_reverse(apps, schema_editor):
+    if apps.get_model("core", "AuditEntry").objects.exists():
+        raise RuntimeError(
+            "A keyed audit trail cannot be turned back into the unkeyed one without losing what makes it evidence; "
+            "restore the database from the backup taken before the upgrade instead."
+        )
+
+
 def drop_guard(apps, schema_editor):
     from liaison.core.audit import unguard_sql
 
@@ -160,5 +168,5 @@ class Migration(migrations.Migration):
             name="personal_digest",
             field=models.CharField(blank=True, default="", max_length=64),
         ),
-        migrations.RunPython(rekey, migrations.RunPython.noop),
+        migrations.RunPython(rekey, refuse_reverse),
     ]
