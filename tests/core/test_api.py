@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from liaison.accounts.models import ApiToken
 from liaison.accounts.services import api_token_revoke
+from liaison.core import audit
 from liaison.core.actors import Actor
 from tests.api_schema import api_client, assert_matches_schema, session_without_second_factor, token_for
 
@@ -78,6 +79,7 @@ def test_auditors_and_administrators_read_the_trail(users: dict[str, Any], role:
     assert body["count"] == 1
     entry = body["results"][0]
     assert (entry["action"], entry["actor_id"], entry["actor_kind"]) == ("api_token.created", users[role].pk, "user")
+    assert (entry["actor_label"], entry["key_id"]) == (role, audit.current_key_id())
     assert "personal" not in entry
 
 

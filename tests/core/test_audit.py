@@ -3,6 +3,7 @@ and database triggers that refuse UPDATE, DELETE and TRUNCATE. Every tamper clas
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -203,3 +204,23 @@ def test_database_guard_refuses_changes_but_allows_erasure() -> None:
         assert AuditEntry.objects.get(pk=entries[0].pk).action == "thing.changed"
     finally:
         _guarded([*audit.unguard_sql(vendor), *audit.personal_unguard_sql(vendor)])
+
+
+def test_auditor_view_shows_labels_and_who_acted_once_erased(users: dict[str, Any], client_for: Any) -> None:
+    officer = Actor.for_user(users["liaison_officer"])
+    with transaction.atomic():
+        named = audit.record(
+            actor=officer, action="person.updated", object_type="registry.person", object_id=9, object_repr="Ivan P."
+        )
+    page = client_for(users["auditor"]).get("/audit/")
+    row = re.search(rf"<tr><td>{named.sequence}</td>.*?</tr>", page.content.decode(), re.S)
+    assert row is not None and "liaison_officer" in row.group(0) and "Ivan P." in row.group(0)
+    with transaction.atomic():
+        erased = audit.erase_personal(object_type="registry.person", object_id=9)
+        audit.record(actor=officer, action="person.erased", object_type="registry.person", object_id=9,
+                     after={audit.ERASED_ENTRIES: erased})  # fmt: skip
+    page = client_for(users["auditor"]).get("/audit/")
+    row = re.search(rf"<tr><td>{named.sequence}</td>.*?</tr>", page.content.decode(), re.S)
+    assert row is not None and "Ivan P." not in row.group(0)
+    assert f"user #{users['liaison_officer'].pk}" in row.group(0)
+    assert audit_verify.verify_chain().ok
