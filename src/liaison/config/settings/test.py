@@ -21,5 +21,5 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # A key of its own, so the tamper tests' attacker (who knows the development default) cannot guess it.
 AUDIT_HMAC_KEY = "test-only-audit-hmac-key-0123456789abcdef"  # noqa: S105
-AUDIT_HMAC_OLD_KEYS: list[str] = []
+AUDIT_HMAC_OLD_KEYS = []
 AUDIT_ANCHOR_PATH = Path(tempfile.gettempdir()) / f"liaison-test-anchors-{os.getpid()}.jsonl"
