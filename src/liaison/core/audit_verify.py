@@ -11,6 +11,7 @@ entry that is missing or different means truncation, deletion, renumbering or re
 from __future__ import annotations
 
 import fcntl
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -92,9 +93,9 @@ def _entry_problems(entry: AuditEntry, expected: int, prev: str) -> list[str]:
         problems.append(
             _("written under key %(key)s, which is not configured (AUDIT_HMAC_OLD_KEYS)") % {"key": entry.key_id}
         )
-    elif not audit.hmac.compare_digest(computed, entry.entry_hash):
+    elif not hmac.compare_digest(computed, entry.entry_hash):
         problems.append(_("content changed after it was written (HMAC does not match)"))
-    part = entry._personal_part()
+    part = entry.personal_part_or_none()
     if part is not None and audit.part_digest(part) != entry.personal_digest:
         problems.append(_("personal part (actor, object label or personal data) changed or moved"))
     return problems
@@ -118,7 +119,7 @@ def verify_chain(anchors: Iterable[Anchor] = ()) -> VerifyResult:
             if anchor.head != entry.entry_hash:
                 problems.append(_("differs from the anchor of %(time)s (history replaced)") % {"time": anchor.time})
         result.problems += [ChainProblem(entry.sequence, p) for p in problems]
-        if entry._personal_part() is None:
+        if entry.personal_part_or_none() is None:
             missing_parts.append(entry.sequence)
         if not problems and isinstance(entry.after, dict) and isinstance(entry.after.get(audit.ERASED_ENTRIES), list):
             erased.update(entry.after[audit.ERASED_ENTRIES])
@@ -163,7 +164,7 @@ def read_anchors(path: Path) -> tuple[list[Anchor], list[ChainProblem]]:
                 genuine = audit.mac(anchor.key_id, ANCHOR_DOMAIN, anchor.payload())
             except (ValueError, KeyError, TypeError):
                 genuine = None
-            if genuine is None or not audit.hmac.compare_digest(genuine, str(data.get("mac", ""))):
+            if genuine is None or not hmac.compare_digest(genuine, str(data.get("mac", ""))):
                 message = _("%(path)s, line %(line)s: anchor line is not genuine (MAC or key unknown)")
                 problems.append(ChainProblem(0, message % {"path": path, "line": number}))
                 continue

@@ -76,7 +76,7 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
-    def _personal_part(self) -> AuditPersonal | None:
+    def personal_part_or_none(self) -> AuditPersonal | None:
         try:
             return self.personal_part
         except AuditPersonal.DoesNotExist:
@@ -84,17 +84,17 @@ class AuditEntry(models.Model):
 
     @property
     def actor_label(self) -> str:
-        part = self._personal_part()
+        part = self.personal_part_or_none()
         return part.actor_label if part else ""
 
     @property
     def object_repr(self) -> str:
-        part = self._personal_part()
+        part = self.personal_part_or_none()
         return part.object_repr if part else ""
 
     @property
     def personal(self) -> dict[str, object] | None:
-        part = self._personal_part()
+        part = self.personal_part_or_none()
         return part.data if part else None
 
 
