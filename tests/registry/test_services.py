@@ -116,7 +116,7 @@ def test_representative_cannot_edit_another_company(users: dict[str, Any], org_b
 
 
 def test_person_erasure_blanks_data_and_keeps_the_chain(users: dict[str, Any], org_a: Any) -> None:
-    from liaison.core.audit_verify import verify_chain
+    from liaison.core.audit import verify_chain
 
     actor = _officer(users)
     person = services.person_save(

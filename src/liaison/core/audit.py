@@ -228,6 +228,14 @@ def erase_personal(*, object_type: str, object_id: Any) -> list[int]:
     return sequences
 
 
+def verify_chain() -> Any:
+    """The whole trail's verification without anchors; :mod:`liaison.core.audit_verify` has the full API (this
+    stays for the callers written before verification moved there)."""
+    from liaison.core.audit_verify import verify_chain as verify
+
+    return verify()
+
+
 # Database triggers: the entry table refuses UPDATE, DELETE and TRUNCATE; the personal table refuses UPDATE and
 # TRUNCATE but allows DELETE (erasure). They stop mistakes and a compromised application; a table owner can drop
 # them, which is why production runs as a role that owns nothing (docs/deploy.md) and verification does not rely
