@@ -491,3 +491,32 @@ def test_yo_in_every_romanisation(listed: str, spellings: list[str]) -> None:
     for spelling in spellings:
         hits = index.screen(Query("q", "Person", (spelling,)), limit=1)
         assert [hit.entity_id for hit in hits] == ["yo-1"], spelling
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sasha Shevchenko", "ua-1"),  # Саша for Олександр
+        ("Саша Шевченко", "ua-1"),
+        ("Shura Shevchenko Petrovich", "ua-1"),
+        ("Dima Kovalenko", "ua-2"),  # Дима for Дмитро
+        ("Natasha Petrova", "ru-2"),  # Наташа for Наталья
+    ],
+)
+def test_nicknames_stand_for_the_full_given_name(index: Index, query: str, expected: str) -> None:
+    entity_id, score, explanation = top(index, "Person", query)
+    assert (entity_id, score >= DEFAULT_THRESHOLD) == (expected, True)
+    assert "short form of one name" in explanation
+
+
+def test_a_nickname_of_another_name_is_no_match(index: Index) -> None:
+    _, score, _ = top(index, "Person", "Vova Shevchenko")  # Вова is Володимир, not Олександр
+    assert score < DEFAULT_THRESHOLD
+
+
+def test_nickname_data_errors_name_the_line() -> None:
+    from liaison.engines.screening.names import nickname_table
+
+    assert nickname_table("# comment\nСаша\tОлександр, Олександра\n")
+    with pytest.raises(ValueError, match="line 2"):
+        nickname_table("Саша\tОлександр\nВова\n")

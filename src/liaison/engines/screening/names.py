@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
+from importlib import resources
 
 from liaison.engines.screening.model import Kind
 from liaison.engines.translit import fold, phonetic_key, search_keys, split_words
@@ -201,6 +202,30 @@ GIVEN_NAME_KEYS: dict[str, tuple[str, ...]] = {}
 for _key, _canon in GIVEN_NAMES.items():
     GIVEN_NAME_KEYS[_canon] = (*GIVEN_NAME_KEYS.get(_canon, ()), _key)
 
+
+def nickname_table(text: str) -> dict[str, frozenset[str]]:
+    """Map the key of every diminutive (Саша, Sasha) onto the canonical keys of the full names it may stand for.
+
+    ``text`` is data/nicknames.tsv: a diminutive, a tab, full names separated by commas; # starts a comment.
+    A diminutive that is also a given name in its own right keeps that reading.
+    """
+    table: dict[str, set[str]] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        short, _, full = line.partition("\t")
+        names = [name.strip() for name in full.split(",") if name.strip()]
+        if not short.strip() or not names or not phonetic_key(short):
+            raise ValueError(f"nicknames.tsv, line {number}: expected a diminutive, a tab and full names")
+        canons = {GIVEN_NAMES.get(key, key) for key in map(phonetic_key, names)}
+        table.setdefault(phonetic_key(short.strip()), set()).update(canons)
+    return {key: frozenset(canons) for key, canons in table.items() if key not in GIVEN_NAMES}
+
+
+NICKNAMES: dict[str, frozenset[str]] = nickname_table(
+    resources.files("liaison.engines.screening").joinpath("data/nicknames.tsv").read_text(encoding="utf-8")
+)
+
 # Legal forms, written as people write them; compared by phonetic keys, so ТОВ = TOV and ООО = OOO.
 LEGAL_FORMS: tuple[str, ...] = (
     "ТОВ", "ТзОВ", "ТДВ", "ООО", "АО", "АТ", "ПАО", "ПАТ", "ПрАТ", "ПрАО", "ЗАО", "ОАО", "ВАТ", "ЗАТ",
@@ -350,7 +375,7 @@ def patronymic_canon(key: str) -> str:
 
 
 def _person_role(key: str, count: int) -> Role:
-    if key in GIVEN_NAMES:
+    if key in GIVEN_NAMES or key in NICKNAMES:
         return Role.GIVEN
     if count >= 3 and patronymic_stem(key) is not None:
         return Role.PATRONYMIC

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 from liaison.engines.screening.names import (
     GIVEN_NAME_KEYS,
     MISSING_WEIGHT,
+    NICKNAMES,
     ROLE_LABEL,
     ROLE_WEIGHT,
     Role,
@@ -29,6 +30,8 @@ MIN_PAIR_SIMILARITY = 0.6
 ONE_EDIT_CREDIT = 0.85
 FIRST_LETTER_CREDIT = 0.5
 TWO_EDIT_CREDIT = 0.7
+NICKNAME_CREDIT = 0.9
+"""A diminutive (Саша) for the full name (Олександр) on the other side: nearly, not quite, the same word."""
 PATRONYMIC_CONFLICT = 0.6
 """Weight of a patronymic on each side when both names have one and they differ: another father."""
 
@@ -49,6 +52,8 @@ def _similarity(query: Token, other: Token) -> tuple[float, str, int]:
     if query.canon == other.canon:
         patronymic = query.role == Role.PATRONYMIC and other.role == Role.PATRONYMIC
         return 1.0, "Ukrainian/Russian forms of one " + ("patronymic" if patronymic else "name"), 0
+    if other.canon in NICKNAMES.get(query.key, ()) or query.canon in NICKNAMES.get(other.key, ()):
+        return NICKNAME_CREDIT, "short form of one name", 0
     if query.role == Role.INITIAL or other.role == Role.INITIAL:
         first, second = sorted((query.key, other.key), key=len)
         same = len(first) == 1 and second.startswith(first)
@@ -166,7 +171,8 @@ def score_names(
     reasons: list[str] = []
     for i, j, similarity, relation, edits in sorted(pairs):  # explain in the query's word order
         weight = _pair_weight(query[i], other[j])
-        gained += weight * _credit(query[i], other[j], edits)
+        nickname = relation == "short form of one name"
+        gained += weight * (NICKNAME_CREDIT if nickname else _credit(query[i], other[j], edits))
         total += weight
         if explain:
             reasons.append(_describe(query[i], other[j], relation, similarity))
