@@ -22,6 +22,7 @@ COMMANDS = {
     "screen": "screen a file of names against watchlists",
     "watchlist": "watchlists: `watchlist import FILE --source NAME [--version V]` (then rescreens all)",
     "screening": "screening: `screening rescreen`, `screening export --format csv|json --out FILE`",
+    "organisation": "`organisation archive|restore ID`, `organisation dismiss-duplicate|merge ID OTHER` (--user U)",
     "backup": "write a consistent backup of the database: `backup FILE`",
     "restore": "restore a backup into an empty database: `restore FILE [--replace]`",
 }

@@ -82,3 +82,24 @@ def dashboard_figures(viewer: Any) -> dict[str, Any]:
     for callback in list(_dashboard_callbacks):
         figures.update(callback(viewer))
     return figures
+
+
+MergeCallback = Callable[[Any, Any, Actor], Mapping[str, int]]
+_merge_callbacks: list[MergeCallback] = []
+
+
+def on_organisations_merged(callback: MergeCallback) -> MergeCallback:
+    """Register ``callback(survivor, other, actor)``: move the app's references from ``other`` onto ``survivor``
+    (auditing each) and return how many of each kind moved."""
+    if callback not in _merge_callbacks:
+        _merge_callbacks.append(callback)
+    return callback
+
+
+def organisations_merged(survivor: Any, other: Any, actor: Actor) -> dict[str, int]:
+    """Announce a merge. Runs at once, inside the merging transaction: every reference moves, or none."""
+    moved: dict[str, int] = {}
+    for callback in list(_merge_callbacks):
+        for kind, count in callback(survivor, other, actor).items():
+            moved[kind] = moved.get(kind, 0) + count
+    return moved

@@ -58,7 +58,12 @@ class RelationForm(forms.Form):
 
     def __init__(self, *args: Any, viewer: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = Organisation.objects.visible_to(viewer).exclude(pk=organisation.pk).order_by("legal_name")
+        choices = (
+            Organisation.objects.visible_to(viewer)
+            .filter(archived_at__isnull=True)
+            .exclude(pk=organisation.pk)
+            .order_by("legal_name")
+        )
         field = self.fields["party_organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = choices

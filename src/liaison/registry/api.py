@@ -45,6 +45,7 @@ ORGANISATION_FILTERS = [
     OpenApiParameter("technology_field", str, description="Technology field code; includes sub-fields."),
     OpenApiParameter("role", str, description="Organisation role, e.g. `series_production`."),
     OpenApiParameter("certification", str, description="Certification standard, e.g. `AQAP 2110`."),
+    OpenApiParameter("archived", bool, description="Staff only: the archived organisations instead of the active."),
 ]
 
 

@@ -253,9 +253,14 @@ class OrganisationFilterForm(forms.Form):
     technology_field = forms.ChoiceField(label=_("Technology field"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False)
     certification = forms.ChoiceField(label=_("Certification"), required=False)
+    archived = forms.BooleanField(label=_("Archived organisations"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not staff:
+            del self.fields["archived"]  # only staff see archived organisations (selectors.organisation_list)
+        else:
+            self.fields["archived"].widget.attrs.update(_live({}, "change"))
         any_ = _blank(_("any"))
         _choices(self, "country").choices = any_ + list(Country.choices)
         _choices(self, "technology_field").choices = any_ + flat_field_choices(value="code")
@@ -265,3 +270,27 @@ class OrganisationFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(_live(search_attrs, "input changed delay:300ms, search"))
         for name in ("country", "technology_field", "role", "certification"):
             self.fields[name].widget.attrs.update(_live({}, "change"))
+
+
+class ReasonForm(forms.Form):
+    """A confirmation that asks why (archiving, dismissing a duplicate flag); the service checks the reason."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation without input (restoring): the POST itself is the answer."""
+
+
+class MergeForm(forms.Form):
+    """Which of the two records survives; the other is archived after its records moved."""
+
+    survivor = forms.TypedChoiceField(label=_("Keep this record"), coerce=int, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, pair: tuple[Organisation, Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(o.pk, f"{o.legal_name} (#{o.pk})") for o in pair]
+        _choices(self, "survivor").choices = choices

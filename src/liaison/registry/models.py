@@ -121,6 +121,18 @@ class Organisation(TimeStampedModel):
     shared_search_text = models.TextField(editable=False, default="")
     name_key = models.CharField(max_length=300, editable=False, default="", db_index=True)
     possible_duplicates = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Archived, not deleted: audit entries and screening history keep pointing at the record (services
+    # organisation_archive / organisation_restore / organisation_merge).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True, db_index=True)
+    archive_reason = models.CharField(_("reason for archiving"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -140,8 +152,36 @@ class Organisation(TimeStampedModel):
         return localized(self, "name") or self.legal_name
 
     @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
     def description(self) -> str:
         return localized(self, "description")
+
+
+class DuplicateDismissal(models.Model):
+    """The liaison office's decision that two organisations with similar names are different companies, so the
+    pair is not flagged again. Stored once per pair, the lower id first."""
+
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=500)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed duplicate")
+        verbose_name_plural = _("dismissed duplicates")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_dismissal"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
 
 
 class Certification(models.Model):

@@ -38,20 +38,22 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
 
 
 def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Action.VIEW) -> QuerySet[Any]:
-    """View/export: staff see every organisation; a company representative their own and those that share
-    anything. Change/delete: the liaison office every one, a representative their own."""
+    """View/export: staff see every organisation, archived ones too (lists hide those unless asked); a company
+    representative the active ones that are their own or share anything. Change/delete: the liaison office every
+    one, a representative their own active ones."""
     if not _is_authenticated(user):
         return queryset.none()
     if action in (Action.VIEW, Action.EXPORT):
         if sees_everything(user):
             return queryset
         if user.has_role(Role.COMPANY_REPRESENTATIVE):
-            return queryset.filter(Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[]))
+            own_or_shared = Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[])
+            return queryset.filter(own_or_shared, archived_at__isnull=True)
         return queryset.none()
     if user.is_superuser or user.has_role(*EDITOR_ROLES):
         return queryset
     if user.has_role(Role.COMPANY_REPRESENTATIVE):
-        return queryset.filter(pk__in=member_organisation_ids(user))
+        return queryset.filter(pk__in=member_organisation_ids(user), archived_at__isnull=True)
     return queryset.none()
 
 
@@ -106,6 +108,8 @@ def can_create_organisation(user: Any) -> Decision:
 def can_edit_organisation(user: Any, organisation: Any) -> Decision:
     if not _is_authenticated(user):
         return deny(_("Please log in."))
+    if getattr(organisation, "archived_at", None) is not None:
+        return deny(_("This organisation is archived; restore it before changing it."))
     if user.is_superuser or user.has_role(*EDITOR_ROLES):
         return allow()
     if user.has_role(Role.COMPANY_REPRESENTATIVE) and organisation.pk in member_organisation_ids(user):
@@ -144,6 +148,25 @@ def can_manage_memberships(user: Any) -> Decision:
     if _is_authenticated(user) and user.is_administrator:
         return allow()
     return deny(_("Only administrators manage users."))
+
+
+def _office(user: Any) -> bool:
+    return _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES))
+
+
+def can_archive_organisation(user: Any, organisation: Any) -> Decision:
+    """Archiving and restoring: the liaison office (a company cannot hide itself from the registry)."""
+    if _office(user):
+        return allow()
+    return deny(_("Only the liaison office archives and restores organisations."))
+
+
+def can_resolve_duplicates(user: Any) -> Decision:
+    """Dismissing a possible-duplicate flag or merging two records: the liaison office, which alone sees the
+    flags (for a company they could reveal organisations not shared with it)."""
+    if _office(user):
+        return allow()
+    return deny(_("Only the liaison office resolves possible duplicates."))
 
 
 def can_edit_taxonomy(user: Any) -> Decision:

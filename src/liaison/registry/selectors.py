@@ -24,6 +24,7 @@ class OrganisationFilters:
     technology_field: str = ""  # code; includes the field's descendants
     role: str = ""
     certification: str = ""
+    archived: bool = False  # staff only: the archived organisations instead of the active ones
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> OrganisationFilters:
@@ -36,6 +37,7 @@ class OrganisationFilters:
             technology_field=get("technology_field"),
             role=get("role"),
             certification=get("certification"),
+            archived=get("archived").lower() in {"1", "true", "on", "yes"},
         )
 
 
@@ -88,7 +90,9 @@ def _search_condition(viewer: Any, key: str) -> Q:
 def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
     """Organisations the viewer may see, filtered; with a query, only matches (rank with :func:`ranked`)."""
     filters = filters or OrganisationFilters()
-    qs = _apply_filters(Organisation.objects.visible_to(viewer), filters, viewer)
+    archived = filters.archived and permissions.sees_everything(viewer)
+    scoped = Organisation.objects.visible_to(viewer).filter(archived_at__isnull=not archived)
+    qs = _apply_filters(scoped, filters, viewer)
     if filters.q:
         for key in search.query_keys(filters.q):
             qs = qs.filter(_search_condition(viewer, key))
@@ -235,11 +239,13 @@ def technology_field_tree() -> list[tuple[TechnologyField, int]]:
 
 def dashboard_figures(viewer: Any) -> dict[str, Any]:
     """The registry's part of the dashboard (registered with core.hooks in RegistryConfig.ready)."""
-    orgs = Organisation.objects.visible_to(viewer)
+    orgs = organisation_list(viewer=viewer)
     by_country = dict(orgs.values_list("country").annotate(n=Count("pk")).values_list("country", "n"))
     return {
         "organisation_count": orgs.count(),
         "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
         "product_count": Product.objects.filter(organisation__in=orgs.values("pk")).count(),
-        "my_organisations": list(Organisation.objects.filter(memberships__user=viewer).order_by("legal_name")),
+        "my_organisations": list(
+            Organisation.objects.filter(memberships__user=viewer, archived_at__isnull=True).order_by("legal_name")
+        ),
     }

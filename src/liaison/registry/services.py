@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,15 @@ from liaison.engines.identifiers import (
 )
 from liaison.registry import permissions, search
 from liaison.registry.choices import OrganisationRole, SharedGroup
-from liaison.registry.models import Certification, Membership, Organisation, Person, Product, TechnologyField
+from liaison.registry.models import (
+    Certification,
+    DuplicateDismissal,
+    Membership,
+    Organisation,
+    Person,
+    Product,
+    TechnologyField,
+)
 
 ORGANISATION_FIELDS = (
     "legal_name",
@@ -138,13 +147,23 @@ def _refresh_keys(org: Organisation) -> None:
     org.name_key = search.name_key(org.short_name or org.legal_name)[:300]
 
 
+def _dismissed_partners(org: Organisation) -> set[int]:
+    if org.pk is None:
+        return set()
+    pairs = DuplicateDismissal.objects.filter(Q(first=org) | Q(second=org)).values_list("first_id", "second_id")
+    return {a if b == org.pk else b for a, b in pairs}
+
+
 def find_possible_duplicates(org: Organisation, *, limit: int = 5) -> list[Organisation]:
-    """Organisations whose names sound alike across scripts ("Укроборонпром" / "Ukroboronprom")."""
+    """Active organisations whose names sound alike across scripts ("Укроборонпром" / "Ukroboronprom"), except
+    those the liaison office has declared different companies (DuplicateDismissal)."""
     keys = [k for k in {search.name_key(org.legal_name), search.name_key(org.short_name)} if k]
     if not keys:
         return []
     first_words = {k.split()[0] for k in keys}
-    candidates = Organisation.objects.exclude(pk=org.pk)
+    candidates = Organisation.objects.exclude(pk__in={org.pk, *_dismissed_partners(org)}).filter(
+        archived_at__isnull=True
+    )
     found: list[Organisation] = []
     for word in first_words:
         prefix = word[: max(3, len(word) - 2)]
@@ -246,8 +265,11 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: Mappi
             before={k: before.get(k) for k in changed},
             after={k: after[k] for k in changed},
         )
+        duplicates = find_possible_duplicates(org) if {"legal_name", "short_name"} & set(changed) else []
+        if duplicates:
+            org.possible_duplicates.add(*duplicates)
         hooks.party_changed("organisation", org, actor)
-    return OrganisationResult(org, [])
+    return OrganisationResult(org, duplicates)
 
 
 PRODUCT_FIELDS = (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liaison.registry import views
+from liaison.registry import views, views_archive
 
 app_name = "registry"
 
@@ -23,6 +23,10 @@ urlpatterns = [
         views.certification_delete,
         name="certification_delete",
     ),
+    path(_org + "archive/", views_archive.organisation_archive, name="organisation_archive"),
+    path(_org + "restore/", views_archive.organisation_restore, name="organisation_restore"),
+    path(_org + "duplicates/<int:other_pk>/dismiss/", views_archive.duplicate_dismiss, name="duplicate_dismiss"),
+    path(_org + "duplicates/<int:other_pk>/merge/", views_archive.duplicate_merge, name="duplicate_merge"),
     path("taxonomy/", views.taxonomy, name="taxonomy"),
     path("taxonomy/new/", views.taxonomy_create, name="taxonomy_create"),
     path("taxonomy/<int:pk>/edit/", views.taxonomy_edit, name="taxonomy_edit"),

@@ -134,7 +134,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         row = _summary(selectors.organisation_card(viewer=request.user, organisation=org), labels)
         rows.append({**row, "own": org.pk in own})
     context = {
-        "form": forms.OrganisationFilterForm(request.GET or None),
+        "form": forms.OrganisationFilterForm(request.GET or None, staff=permissions.sees_everything(request.user)),
         "page": page,
         "rows": rows,
         "query": _query_without_page(request),
@@ -165,7 +165,14 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage_personal_data": permissions.can_manage_personal_data(viewer, org),
         "is_own": org.pk in permissions.member_organisation_ids(viewer),
         # Only staff learn about possible duplicates: for a company they could reveal private organisations.
-        "possible_duplicates": list(org.possible_duplicates.all()) if permissions.sees_everything(viewer) else [],
+        "possible_duplicates": (
+            list(org.possible_duplicates.filter(archived_at__isnull=True))
+            if permissions.sees_everything(viewer)
+            else []
+        ),
+        "org": org,
+        "can_archive": permissions.can_archive_organisation(viewer, org),
+        "can_resolve_duplicates": permissions.can_resolve_duplicates(viewer),
     }
     return render(request, "registry/organisation_detail.html", context)
 
