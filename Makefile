@@ -18,7 +18,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/liaison migrate --noinput
 	$(BIN)/liaison demo
-	$(BIN)/liaison serve --port $(PORT)
+	$(BIN)/liaison serve --port $(PORT) --with-worker
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -25,6 +25,8 @@ COMMANDS = {
     "organisation": "`organisation archive|restore ID`, `organisation dismiss-duplicate|merge ID OTHER` (--user U)",
     "backup": "write a consistent backup of the database: `backup FILE`",
     "restore": "restore a backup into an empty database: `restore FILE [--replace]`",
+    "worker": "run background jobs (and the nightly schedule); `make run` starts one beside the server",
+    "jobs": "background jobs: `jobs list`, `jobs recover`, `jobs tick`, `jobs kinds`",
 }
 
 

@@ -7,9 +7,11 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, 
 from rest_framework.routers import SimpleRouter
 
 from liaison.core.audit_api import AuditEntryViewSet
+from liaison.jobs.api import JobViewSet
 
 router = SimpleRouter()
 router.register("audit", AuditEntryViewSet, basename="audit")
+router.register("jobs", JobViewSet, basename="jobs")
 
 # Redoc's styled-components inject <style> elements (no nonce hook) and its search runs in a blob: worker. On
 # this one page we allow those two; script-src stays 'self'. Swagger UI at /api/docs/ needs no exception.

@@ -54,3 +54,11 @@ def database_config(default_sqlite: Path) -> dict[str, object]:
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
     return dict(config)
+
+
+def cache_config() -> dict[str, object]:
+    """REDIS_URL selects Django's Redis cache (shared by every process); without it, local memory."""
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "liaison"}
+    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "liaison"}

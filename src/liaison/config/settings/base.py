@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from liaison.config.env import database_config, env_int, env_list, env_str
+from liaison.config.env import cache_config, database_config, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(env_str("LIAISON_VAR_DIR", str(Path.cwd() / "var")))
@@ -30,10 +30,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "liaison.core",
     "liaison.accounts",
     "liaison.registry",
     "liaison.integrity",
+    "liaison.jobs",
 ]
 
 MIDDLEWARE = [
@@ -211,3 +214,15 @@ AUDIT_HMAC_OLD_KEYS = env_list("AUDIT_HMAC_OLD_KEYS", [])
 # Checkpoints of the chain head (`liaison audit anchor`), appended to a file outside the database — in production on
 # another disk or host; verification compares the trail with every checkpoint there.
 AUDIT_ANCHOR_PATH = Path(env_str("AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl")))
+
+# Background jobs (liaison.jobs, README "Background jobs"): django-tasks with its database backend; the worker is
+# `liaison worker`. A running job beats every HEARTBEAT seconds; one silent for STALE seconds is resumed or failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LIAISON_JOB_HEARTBEAT_SECONDS = env_int("LIAISON_JOB_HEARTBEAT_SECONDS", 10)
+LIAISON_JOB_STALE_SECONDS = env_int("LIAISON_JOB_STALE_SECONDS", 120)
+LIAISON_JOB_RETRY_SECONDS = env_int("LIAISON_JOB_RETRY_SECONDS", 30)
+LIAISON_JOB_KEEP_DAYS = env_int("LIAISON_JOB_KEEP_DAYS", 90)
+LIAISON_SCHEDULES: dict[str, dict[str, object]] = {"prune-jobs": {"kind": "jobs.prune", "daily_at": "03:45"}}
+
+# Cache and locks: Redis when REDIS_URL is set (every web process and worker share it), else per-process memory.
+CACHES = {"default": cache_config()}

@@ -23,3 +23,7 @@ WHITENOISE_USE_FINDERS = True
 AUDIT_HMAC_KEY = "test-only-audit-hmac-key-0123456789abcdef"  # noqa: S105
 AUDIT_HMAC_OLD_KEYS = []
 AUDIT_ANCHOR_PATH = Path(tempfile.gettempdir()) / f"liaison-test-anchors-{os.getpid()}.jsonl"
+
+# Jobs run in-process when their enqueueing transaction commits (django-tasks' immediate backend): the real job
+# code runs, synchronously. tests/jobs/test_worker.py runs the database backend's worker as a separate process.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
