@@ -140,17 +140,12 @@ def test_company_representative_cannot_import(users: dict[str, Any]) -> None:
     assert not Watchlist.objects.exists() and not AuditEntry.objects.exists()
 
 
-def test_import_rescreens_every_party_after_commit(django_capture_on_commit_callbacks: Any) -> None:
+def test_import_queues_a_job_that_rescreens_every_party_after_commit(django_capture_on_commit_callbacks: Any) -> None:
     org = OrganisationFactory(legal_name="Temna Zorya GmbH", short_name="Temna Zorya", country="UA")
     OrganisationFactory(legal_name="Alpha Wehrtechnik GmbH", short_name="Alpha")
-    steps: list[tuple[int, int]] = []
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.watchlist_import(
-            actor=Actor.system("t"),
-            path_or_bytes=ftm(COMPANY),
-            source="l",
-            progress=lambda done, total: steps.append((done, total)),
-        )
+        result = services.watchlist_import(actor=Actor.system("t"), path_or_bytes=ftm(COMPANY), source="l")
+        assert ScreeningRun.objects.get().status == "pending" and not ScreeningHit.objects.exists()
     run = ScreeningRun.objects.get(pk=result.run.pk)
     assert (run.status, run.total, run.done, run.hits_raised, run.list_versions) == (
         "finished",
@@ -159,7 +154,15 @@ def test_import_rescreens_every_party_after_commit(django_capture_on_commit_call
         1,
         {"l": result.watchlist.version},
     )
-    assert steps == [(1, 2), (2, 2)]
+    job = run.job
+    assert (job.kind, job.status, job.progress_done, job.progress_total, job.params) == (
+        "integrity.rescreen",
+        "succeeded",
+        2,
+        2,
+        {"run_id": run.pk},
+    )
+    assert job.result == {"run": run.pk, "parties": 2, "hits_raised": 1, "hits_lapsed": 0}
     hit = ScreeningHit.objects.get()
     assert (hit.party_type, hit.party_id, hit.entity_key, hit.status) == ("organisation", org.pk, "ua-co-1", "open")
     assert json.loads(json.dumps(hit.query))["names"] == ["Temna Zorya GmbH", "Temna Zorya"]

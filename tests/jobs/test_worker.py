@@ -18,9 +18,15 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from liaison.core.actors import Actor
+from liaison.core.audit import verify_chain
+from liaison.core.models import AuditEntry
+from liaison.integrity.models import PartyScreening, ScreeningHit
+from liaison.integrity.services import screening_run_start
 from liaison.jobs.choices import JobStatus
 from liaison.jobs.models import Job
 from liaison.jobs.services import job_enqueue
+from tests.factories import OrganisationFactory
+from tests.integrity.factories import COMPANY, import_list
 from tests.jobs.worker_process import ROOT, WorkerDatabase
 
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -98,3 +104,51 @@ def test_serve_with_worker_starts_both_and_stopping_the_server_stops_the_worker(
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_rescreen_is_noticed_and_the_next_worker_resumes_it(settings: Any, tmp_path: Path) -> None:
+    """SIGKILL the worker in the middle of a re-screen: its job and run stay "running" with a stopped heartbeat;
+    the next worker notices at start, resumes the job (attempt 2), skips what was done, and finishes the run."""
+    settings.TASKS = DB_BACKEND
+    orgs = [OrganisationFactory(legal_name=f"Prüfgesellschaft {n} GmbH") for n in range(120)]
+    target = OrganisationFactory(legal_name="Temna Zorya GmbH", short_name="Temna Zorya", country="UA")
+    import_list(COMPANY)
+    run = screening_run_start(actor=Actor.system("t"))
+    total = len(orgs) + 1
+
+    db = WorkerDatabase(tmp_path)
+    db.push()
+    first = db.start(LIAISON_JOB_HEARTBEAT_SECONDS="1")
+    try:
+        deadline = time.monotonic() + 120
+        done = 0
+        while done < 5 and time.monotonic() < deadline and first.poll() is None:
+            time.sleep(0.1)
+            done = int(db.query("SELECT done FROM integrity_screeningrun WHERE id = %s", run.pk)[0][0])
+        assert 5 <= done < total, f"could not catch the run mid-way (done={done})"
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert db.query("SELECT status FROM jobs_job WHERE id = %s", run.job_id) == [("running",)]
+    assert db.query("SELECT status FROM integrity_screeningrun WHERE id = %s", run.pk) == [("running",)]
+
+    time.sleep(2.5)  # let the heartbeat go stale for the short limit below
+    db.run("--batch", LIAISON_JOB_STALE_SECONDS="2")
+    db.pull()
+
+    run.refresh_from_db()
+    job = run.job
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 2)
+    assert (run.status, run.done, run.total, run.hits_raised) == ("finished", total, total, 1)
+    assert PartyScreening.objects.count() == total
+    assert ScreeningHit.objects.get().organisation_id == target.pk
+    actions = list(
+        AuditEntry.objects.filter(object_type="jobs.job", object_id=str(job.pk))
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["job.enqueued", "job.started", "job.resumed", "job.started", "job.succeeded"]
+    assert verify_chain().ok

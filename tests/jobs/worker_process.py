@@ -58,13 +58,14 @@ class WorkerDatabase:
             source.backup(connection.connection)
             source.close()
 
-    def query(self, sql: str) -> list[tuple[object, ...]]:
-        """Read the worker's database while it runs (without disturbing this process's connection)."""
+    def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        """Read the worker's database while it runs (without disturbing this process's connection); ``%s``
+        placeholders."""
         if self.is_sqlite:
             with sqlite3.connect(self.file, timeout=10) as conn:
-                return conn.execute(sql).fetchall()
+                return conn.execute(sql.replace("%s", "?"), params).fetchall()
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
     def start(self, *args: str, **env: str) -> subprocess.Popen[bytes]:

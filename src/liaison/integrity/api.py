@@ -42,6 +42,7 @@ class RunSerializer(serializers.ModelSerializer):
             "hits_lapsed",
             "list_versions",
             "error",
+            "job",
             "started_at",
             "finished_at",
         ]
@@ -148,7 +149,8 @@ class WatchlistView(APIView):
 
     @extend_schema(tags=TAGS, request=UploadSerializer, responses={201: ImportedSerializer, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
-        """Import or replace a list; every party is rescreened before the answer (see ``run``)."""
+        """Import or replace a list. The rescreen of every party is queued (``run``, pending): follow it at
+        ``/api/jobs/{run.job}/``."""
         data = _valid(UploadSerializer, request.data)
         with service_errors(hide_denial=False):
             result = services.watchlist_import(
@@ -158,8 +160,6 @@ class WatchlistView(APIView):
                 source=data["source"],
                 version=data.get("version") or None,
             )
-        if result.run is not None:
-            result.run.refresh_from_db()
         return Response(ImportedSerializer(result).data, status=status.HTTP_201_CREATED)
 
 

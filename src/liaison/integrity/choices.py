@@ -36,6 +36,7 @@ class HitDecision(models.TextChoices):
 class RunTrigger(models.TextChoices):
     IMPORT = "import", _("Watchlist import")
     RESCREEN = "rescreen", _("Manual rescreen")
+    SCHEDULED = "scheduled", _("Scheduled rescreen")
 
 
 class RunStatus(models.TextChoices):

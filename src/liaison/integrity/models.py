@@ -115,6 +115,9 @@ class ScreeningRun(models.Model):
     list_versions = models.JSONField(_("list versions"), default=dict)
     error = models.TextField(_("error"), blank=True)
     started_by = models.CharField(_("started by"), max_length=150, blank=True)
+    job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

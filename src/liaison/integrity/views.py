@@ -61,8 +61,8 @@ def _watchlists_context(request: HttpRequest, form: WatchlistUploadForm) -> dict
 @GET_POST
 @hide_denials
 def watchlists(request: HttpRequest) -> HttpResponse:
-    """Lists with versions and counts, recent runs, and the upload form. The rescreen after an import runs in
-    this request, once the import has committed; the page says so, and shows the run's result."""
+    """Lists with versions and counts, recent runs, and the upload form. The rescreen after an import is a
+    background job: the request only loads the list and queues it; the run below shows its progress."""
     form = WatchlistUploadForm(request.POST or None, request.FILES or None)
     context = _watchlists_context(request, form)
     if request.method == "POST" and form.is_valid():
@@ -80,7 +80,7 @@ def watchlists(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("List %(name)s version %(version)s loaded: %(count)d entities.")
+                _("List %(name)s version %(version)s loaded: %(count)d entities. Every party is being screened again.")
                 % {
                     "name": result.watchlist.name,
                     "version": result.watchlist.version,
@@ -103,10 +103,8 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @hide_denials
 def rescreen(request: HttpRequest) -> HttpResponse:
-    actor = Actor.for_user(request.user)
-    run = services.screening_run_start(actor=actor)
-    services.screening_run_execute(actor=actor, run=run)
-    messages.success(request, _("Every party was screened again: %(n)d new hits.") % {"n": run.hits_raised})
+    services.screening_run_start(actor=Actor.for_user(request.user))
+    messages.success(request, _("Screening of every party has started; its progress is shown below."))
     return redirect("integrity:watchlists")
 
 

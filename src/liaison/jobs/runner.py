@@ -10,8 +10,11 @@ index build) is not mistaken for a dead worker; a killed worker stops beating an
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,8 +29,9 @@ from liaison.jobs.kinds import get_kind, kind_label
 from liaison.jobs.models import Job
 
 logger = logging.getLogger(__name__)
+Listener = Callable[[int, int], None]
 
-__all__ = ["JobContext", "kind_label", "run_job"]
+__all__ = ["JobContext", "execute_job", "kind_label", "run_job", "run_job_here"]
 
 
 def job_actor(job: Job) -> Actor:
@@ -45,9 +49,10 @@ def job_actor(job: Job) -> Actor:
 class JobContext:
     """Handed to a job function: its parameters, its actor, and progress reporting (throttled to ~1 write/s)."""
 
-    def __init__(self, job: Job, actor: Actor) -> None:
+    def __init__(self, job: Job, actor: Actor, listener: Listener | None = None) -> None:
         self.job = job
         self.actor = actor
+        self._listener = listener
         self._last_write = 0.0
 
     @property
@@ -60,6 +65,8 @@ class JobContext:
         if final or message is not None or now - self._last_write >= 1.0:
             services.job_progress(job=self.job, done=done, total=total, message=message)
             self._last_write = now
+        if self._listener is not None:
+            self._listener(done, total if total is not None else self.job.progress_total)
 
 
 class Heartbeat(threading.Thread):
@@ -86,19 +93,16 @@ class Heartbeat(threading.Thread):
         self._stop_event.set()
 
 
-@task(takes_context=True)
-def run_job(context: TaskContext, job_id: int) -> str:
+def execute_job(job_id: int, *, task_id: str, worker_id: str, listener: Listener | None = None) -> str:
     """Claim the job, run its kind's function as its actor, and record the outcome."""
-    result = context.task_result
-    worker = result.worker_ids[-1] if result.worker_ids else ""
-    job = services.job_claim(job_id=job_id, task_id=str(result.id), worker_id=worker)
+    job = services.job_claim(job_id=job_id, task_id=task_id, worker_id=worker_id)
     if job is None:
         return "not queued"
     beat = Heartbeat(job)
     beat.start()
     try:
         with correlation_scope(job.correlation_id or None), translation.override(job.language or None):
-            value = get_kind(job.kind).func(JobContext(job, job_actor(job)))
+            value = get_kind(job.kind).func(JobContext(job, job_actor(job), listener))
     except BaseException as exc:
         beat.stop()
         with translation.override(job.language or None):
@@ -108,3 +112,20 @@ def run_job(context: TaskContext, job_id: int) -> str:
         beat.stop()
     services.job_succeed(job=job, result=value)
     return "succeeded"
+
+
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: int) -> str:
+    """The queue's entry point: the task row carries the job id only."""
+    result = context.task_result
+    worker = result.worker_ids[-1] if result.worker_ids else ""
+    return execute_job(job_id, task_id=str(result.id), worker_id=worker)
+
+
+def run_job_here(job: Job, listener: Listener | None = None) -> Job:
+    """Run a queued job in this process (the CLI, with its progress bar) instead of waiting for a worker. It is
+    the same claim as a worker's, so the job runs once: if a worker claimed it first, this returns at once. A
+    killed CLI leaves a stale job that the worker's recovery resumes or fails like any other."""
+    execute_job(job.pk, task_id="", worker_id=f"cli-{socket.gethostname()}-{os.getpid()}", listener=listener)
+    job.refresh_from_db()
+    return job

@@ -90,14 +90,15 @@ def job_claim(*, job_id: int, task_id: str, worker_id: str) -> Job | None:
     """Move a queued job to running for this attempt; None when it is not queued (a duplicate delivery)."""
     now = timezone.now()
     with transaction.atomic():
+        values: dict[str, Any] = {"task_id": task_id[:64]} if task_id else {}
         claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING,
             attempts=F("attempts") + 1,
             started_at=now,
             heartbeat_at=now,
-            task_id=task_id[:64],
             worker_id=worker_id[:100],
             error="",
+            **values,
         )
         if not claimed:
             return None
@@ -165,14 +166,15 @@ def _give_up(job: Job, reason: str, actor: Actor) -> None:
         hook(job, job.error)
 
 
-def _requeue(job: Job, reason: str, actor: Actor, action: str) -> timedelta:
-    delay = timedelta(seconds=settings.LIAISON_JOB_RETRY_SECONDS * 2 ** max(0, job.attempts - 1))
+def _requeue(job: Job, reason: str, actor: Actor, action: str, *, backoff: bool) -> None:
+    """Queue another attempt: after a growing pause when the attempt failed (``backoff``), at once when only
+    its worker died."""
+    delay = timedelta(seconds=settings.LIAISON_JOB_RETRY_SECONDS * 2 ** max(0, job.attempts - 1)) if backoff else None
     job.status, job.error, job.task_id, job.queued_at = JobStatus.QUEUED, reason[:4000], "", timezone.now()
     job.message = _("Attempt %(n)d of %(max)d failed; trying again.") % {"n": job.attempts, "max": job.max_attempts}
     job.save(update_fields=["status", "error", "task_id", "queued_at", "message"])
     _audit(actor, action, job, attempt=job.attempts, error=job.error[:500])
     _dispatch_on_commit(job, delay)
-    return delay
 
 
 def job_fail(*, job: Job, exc: BaseException) -> Job:
@@ -183,7 +185,7 @@ def job_fail(*, job: Job, exc: BaseException) -> Job:
         if current is None or current.status != JobStatus.RUNNING:
             return current or job  # recovery already took it over; nothing of ours to record
         if _retryable(current, exc):
-            _requeue(current, reason, SYSTEM, "job.retried")
+            _requeue(current, reason, SYSTEM, "job.retried", backoff=True)
         else:
             _give_up(current, reason, SYSTEM)
     return current
@@ -212,7 +214,7 @@ def _recover_one(job_id: int, cutoff: datetime, result: RecoverResult) -> None:
         reason = _lost_reason(job)
         _close_task(job.task_id, reason)
         if _retryable(job, None):
-            _requeue(job, reason, SYSTEM, "job.resumed")
+            _requeue(job, reason, SYSTEM, "job.resumed", backoff=False)
             result.resumed.append(job.pk)
         else:
             _give_up(job, reason, SYSTEM)

@@ -223,6 +223,9 @@ LIAISON_JOB_STALE_SECONDS = env_int("LIAISON_JOB_STALE_SECONDS", 120)
 LIAISON_JOB_RETRY_SECONDS = env_int("LIAISON_JOB_RETRY_SECONDS", 30)
 LIAISON_JOB_KEEP_DAYS = env_int("LIAISON_JOB_KEEP_DAYS", 90)
 LIAISON_SCHEDULES: dict[str, dict[str, object]] = {"prune-jobs": {"kind": "jobs.prune", "daily_at": "03:45"}}
+RESCREEN_AT = env_str("LIAISON_RESCREEN_AT", "02:30")  # the nightly re-screen of every party; empty disables it
+if RESCREEN_AT:
+    LIAISON_SCHEDULES["nightly-rescreen"] = {"kind": "integrity.rescreen", "daily_at": RESCREEN_AT}
 
 # Cache and locks: Redis when REDIS_URL is set (every web process and worker share it), else per-process memory.
 CACHES = {"default": cache_config()}

@@ -26,9 +26,11 @@ from liaison.integrity.models import (
     WatchlistEntity,
 )
 from liaison.integrity.watchlist_index import current_index, resolve
+from liaison.jobs.services import job_enqueue
 from liaison.registry.models import Organisation, Person
 
 Progress = Callable[[int, int], None]
+RESCREEN_JOB = "integrity.rescreen"  # declared in liaison.integrity.jobs
 
 
 def threshold() -> float:
@@ -204,19 +206,37 @@ def _all_parties() -> list[Any]:
     return [*orgs, *people, *relations]
 
 
-def screening_run_start(*, actor: Actor, trigger: str = RunTrigger.RESCREEN) -> ScreeningRun:
-    """Record a pending run (the UI shows it at once); :func:`screening_run_execute` does the work."""
-    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+def _run_create(actor: Actor, trigger: str) -> ScreeningRun:
     versions = dict(Watchlist.objects.values_list("name", "version"))
+    run = ScreeningRun.objects.create(trigger=trigger, list_versions=versions, started_by=actor.label[:150])
+    audit.record_change(
+        actor=actor,
+        action="screening_run.started",
+        instance=run,
+        before=None,
+        after={"trigger": trigger, "list_versions": versions},
+    )
+    return run
+
+
+def screening_run_start(*, actor: Actor, trigger: str = RunTrigger.RESCREEN) -> ScreeningRun:
+    """Record a pending run and queue the job that performs it (after the caller's transaction commits); the
+    request returns at once and the UI polls the run. ``run.job`` is the job (status, errors, attempts)."""
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
     with transaction.atomic():
-        run = ScreeningRun.objects.create(trigger=trigger, list_versions=versions, started_by=actor.label[:150])
-        audit.record_change(
-            actor=actor,
-            action="screening_run.started",
-            instance=run,
-            before=None,
-            after={"trigger": trigger, "list_versions": versions},
-        )
+        run = _run_create(actor, trigger)
+        run.job = job_enqueue(actor=actor, kind=RESCREEN_JOB, params={"run_id": run.pk})
+        run.save(update_fields=["job"])
+    return run
+
+
+def screening_run_for_job(*, actor: Actor, job: Any, trigger: str) -> ScreeningRun:
+    """A scheduled job has no run yet: it records one for itself."""
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    with transaction.atomic():
+        run = _run_create(actor, trigger)
+        run.job = job
+        run.save(update_fields=["job"])
     return run
 
 
@@ -235,30 +255,49 @@ def _finish(actor: Actor, run: ScreeningRun, status: str, error: str = "") -> No
                 "hits_raised": run.hits_raised,
                 "hits_lapsed": run.hits_lapsed,
             },
+            message=error[:500],
         )
+
+
+def screening_run_fail(*, actor: Actor, run: ScreeningRun, reason: str) -> None:
+    """Close a run that will not finish (its job failed, or its worker died with no attempt left)."""
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_active:
+            _finish(actor, run, RunStatus.FAILED, reason)
+
+
+def _screened_during(run: ScreeningRun, key: str) -> set[tuple[str, int]]:
+    """Parties already screened against these lists since the run began: a resumed run skips them."""
+    if run.started_at is None:
+        return set()
+    rows = PartyScreening.objects.filter(lists_key=key, screened_at__gte=run.started_at)
+    return set(rows.values_list("party_type", "party_id"))
 
 
 def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress | None = None) -> ScreeningRun:
     """Screen every organisation, person and free-name owner/director, saving progress as it goes.
 
-    Each party commits on its own, so a poller sees progress and a crash keeps what was done (the run is
-    marked failed; parties not reached stay "not screened against the current lists" for clearance).
-    """
+    Each party commits together with the run's counters, so a poller sees progress and a crash keeps exactly
+    what was done and counted. Run again on the same run (a retry, or a job resumed after its worker died), it
+    continues: parties screened against the current lists since the run began are skipped. Failures are left to
+    the caller (the job marks the run failed through :func:`screening_run_fail` when it gives up)."""
     require(permissions.can_rescreen(actor.user) if actor.user else allow())
     every = _all_parties()
-    run.status, run.total, run.started_at = RunStatus.RUNNING, len(every), timezone.now()
-    run.save(update_fields=["status", "total", "started_at"])
-    try:
-        for number, party in enumerate(every, start=1):
-            result = party_screen(actor=actor, party=party)
-            run.done, run.hits_raised = number, run.hits_raised + len(result.raised)
-            run.hits_lapsed += result.lapsed
-            if number % 25 == 0 or number == len(every):
+    done_before = _screened_during(run, current_index().key)
+    run.status, run.total, run.started_at = RunStatus.RUNNING, len(every), run.started_at or timezone.now()
+    run.error = ""
+    run.save(update_fields=["status", "total", "started_at", "error"])
+    for number, party in enumerate(every, start=1):
+        if (parties.party_type_of(party), party.pk) not in done_before:
+            with transaction.atomic():
+                result = party_screen(actor=actor, party=party)
+                run.hits_raised += len(result.raised)
+                run.hits_lapsed += result.lapsed
+                run.done = number
                 run.save(update_fields=["done", "hits_raised", "hits_lapsed"])
-            if progress is not None:
-                progress(number, len(every))
-    except Exception as exc:
-        _finish(actor, run, RunStatus.FAILED, str(exc))
-        raise
+        if progress is not None:
+            progress(number, len(every))
+    run.done = len(every)
     _finish(actor, run, RunStatus.FINISHED)
     return run

@@ -1,5 +1,5 @@
 """Importing watchlists: parse the whole file with the engine first, then replace the list in one
-transaction, then rescreen every party after commit."""
+transaction that also queues the rescreen of every party (a background job, run after commit)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from liaison.engines.screening import Entity, WatchlistError, load_csv, load_ftm
 from liaison.integrity import permissions
 from liaison.integrity.choices import RunTrigger
 from liaison.integrity.models import ScreeningRun, Watchlist, WatchlistEntity
-from liaison.integrity.services.screening import Progress, screening_run_execute, screening_run_start
+from liaison.integrity.services.screening import screening_run_start
 from liaison.integrity.watchlist_index import content_hash, entity_data
 
 MAX_LINE_BYTES = 1_000_000  # far beyond any real entity; a longer line is a broken or hostile file
@@ -137,10 +137,10 @@ def watchlist_import(
     version: str | None = None,
     filename: str = "",
     rescreen: bool = True,
-    progress: Progress | None = None,
 ) -> ImportResult:
     """Load or replace the list ``source``. All or nothing: the whole file is parsed before the database is
-    touched, so a broken line leaves the loaded version in force. After commit every party is rescreened."""
+    touched, so a broken line leaves the loaded version in force. The rescreen of every party is queued as a
+    job in the same transaction (``result.run.job``); the caller returns at once."""
     require(permissions.can_import_watchlist(actor.user) if actor.user else allow())
     source = _clean_source(source)
     raw, name = _read(path_or_bytes)
@@ -170,6 +170,4 @@ def watchlist_import(
             },
         )
         run = screening_run_start(actor=actor, trigger=RunTrigger.IMPORT) if rescreen else None
-        if run is not None:
-            transaction.on_commit(lambda: screening_run_execute(actor=actor, run=run, progress=progress))
     return ImportResult(watchlist, run, created, updated, removed)

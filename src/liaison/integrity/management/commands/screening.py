@@ -13,8 +13,10 @@ from liaison.accounts.models import User
 from liaison.core.actors import Actor
 from liaison.integrity import services
 from liaison.integrity.exports import write_trail
-from liaison.integrity.models import ScreeningHit
+from liaison.integrity.models import ScreeningHit, ScreeningRun
 from liaison.integrity.selectors import TRAIL_COLUMNS, trail_records
+from liaison.jobs.choices import JobStatus
+from liaison.jobs.runner import run_job_here
 
 
 def cli_actor(username: str | None) -> Actor:
@@ -39,12 +41,15 @@ class Command(BaseCommand):
         rescreen = sub.add_parser("rescreen", help="screen every party again against all loaded lists")
         rescreen.add_argument("--user", default=None)
         rescreen.add_argument("--no-progress", action="store_true")
+        rescreen.add_argument(
+            "--queue", action="store_true", help="leave it to `liaison worker` instead of running it here"
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "export":
             self._export(options["format"], options["out"])
         else:
-            self._rescreen(options["user"], options["no_progress"])
+            self._rescreen(options["user"], options["no_progress"], options["queue"])
 
     def _export(self, fmt: str, out_path: str) -> None:
         out = sys.stdout if out_path == "-" else open(out_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -55,16 +60,28 @@ class Command(BaseCommand):
                 out.close()
         self.stderr.write(f"exported {ScreeningHit.objects.count()} hits ({len(TRAIL_COLUMNS)} columns)")
 
-    def _rescreen(self, username: str | None, quiet: bool) -> None:
-        actor = cli_actor(username)
-        run = services.screening_run_start(actor=actor)
-        with tqdm(desc="screening", unit="party", file=sys.stderr, disable=quiet) as bar:
+    def _rescreen(self, username: str | None, quiet: bool, queue: bool) -> None:
+        run = services.screening_run_start(actor=cli_actor(username))
+        report_run(self, run, quiet=quiet, queue=queue)
 
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
 
-            services.screening_run_execute(actor=actor, run=run, progress=progress)
-        self.stdout.write(
-            f"screened {run.done} of {run.total} parties: {run.hits_raised} new hits, {run.hits_lapsed} lapsed"
-        )
+def report_run(command: BaseCommand, run: ScreeningRun, *, quiet: bool, queue: bool) -> None:
+    """Run the run's job here with a progress bar (the same claim a worker makes, so it runs once), or only
+    say where to follow it."""
+    if queue:
+        command.stdout.write(f"queued as job {run.job_id} (run {run.pk}); `liaison worker` runs it")
+        return
+    with tqdm(desc="screening", unit="party", file=sys.stderr, disable=quiet) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        job = run_job_here(run.job, progress)
+    run.refresh_from_db()
+    if job.status == JobStatus.FAILED:
+        raise CommandError(f"run {run.pk} failed: {job.error}")
+    command.stdout.write(
+        f"screened {run.done} of {run.total} parties: {run.hits_raised} new hits, "
+        f"{run.hits_lapsed} lapsed ({run.status})"
+    )

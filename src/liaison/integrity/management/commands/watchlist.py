@@ -3,17 +3,14 @@ screen every registry party again (with a progress bar)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from liaison.core.permissions import PermissionDeniedError
 from liaison.integrity import services
-from liaison.integrity.choices import RunTrigger
-from liaison.integrity.management.commands.screening import cli_actor
+from liaison.integrity.management.commands.screening import cli_actor, report_run
 
 
 class Command(BaseCommand):
@@ -27,6 +24,7 @@ class Command(BaseCommand):
         imp.add_argument("--version", dest="list_version", default=None, help="defaults to date + checksum")
         imp.add_argument("--user", default=None, help="act as this user (their permissions apply)")
         imp.add_argument("--no-progress", action="store_true")
+        imp.add_argument("--queue", action="store_true", help="leave the rescreen to `liaison worker`")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         actor = cli_actor(options["user"])
@@ -36,7 +34,6 @@ class Command(BaseCommand):
                 path_or_bytes=options["file"],
                 source=options["source"],
                 version=options["list_version"],
-                rescreen=False,
             )
         except ValidationError as exc:
             raise CommandError("; ".join(" ".join(v) for v in exc.message_dict.values())) from exc
@@ -47,16 +44,5 @@ class Command(BaseCommand):
             f"{wl.name} {wl.version}: {wl.entity_count} entities "
             f"(+{result.created} ~{result.updated} -{result.removed})"
         )
-        # The rescreen runs here rather than on commit, so that the progress bar belongs to this command.
-        run = services.screening_run_start(actor=actor, trigger=RunTrigger.IMPORT)
-        with tqdm(desc="screening", unit="party", file=sys.stderr, disable=options["no_progress"]) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-
-            services.screening_run_execute(actor=actor, run=run, progress=progress)
-        self.stdout.write(
-            f"screened {run.done} of {run.total} parties: {run.hits_raised} new hits, "
-            f"{run.hits_lapsed} lapsed ({run.status})"
-        )
+        if result.run is not None:
+            report_run(self, result.run, quiet=options["no_progress"], queue=options["queue"])
