@@ -7,6 +7,7 @@ from typing import Any
 
 from liaison.core.actors import Actor
 from liaison.integrity import services
+from liaison.integrity.watchlist_index import index_build
 
 COMPANY = {"id": "ua-co-1", "schema": "Company", "properties": {"name": ["ТОВ «Темна Зоря»"], "country": ["ru"]}}
 PERSON = {
@@ -25,7 +26,9 @@ def ftm(*entities: dict[str, Any]) -> bytes:
 def import_list(
     *entities: dict[str, Any], source: str = "test-list", version: str = "v1", rescreen: bool = False
 ) -> services.ImportResult:
-    return services.watchlist_import(
+    """Load a list and build its screening index, as the worker's job does after an import (web processes
+    only load the index; without it they leave screening to a job)."""
+    result = services.watchlist_import(
         actor=Actor.system("tests"),
         path_or_bytes=ftm(*entities),
         source=source,
@@ -33,3 +36,5 @@ def import_list(
         filename="list.jsonl",
         rescreen=rescreen,
     )
+    index_build()
+    return result

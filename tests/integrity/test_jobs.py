@@ -33,9 +33,9 @@ def screened(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
     original = screening.party_screen
 
-    def spy(*, actor: Any, party: Any) -> Any:
+    def spy(*, actor: Any, party: Any, **options: Any) -> Any:
         calls.append(party)
-        return original(actor=actor, party=party)
+        return original(actor=actor, party=party, **options)
 
     monkeypatch.setattr(screening, "party_screen", spy)
     return calls
@@ -114,7 +114,7 @@ def test_a_failing_rescreen_is_retried_then_its_run_is_failed_with_the_reason(
     OrganisationFactory(legal_name="Temna Zorya GmbH")
     import_list(COMPANY)
 
-    def broken(*, actor: Any, party: Any) -> Any:
+    def broken(*, actor: Any, party: Any, **options: Any) -> Any:
         raise ConnectionError("index file unreadable")
 
     monkeypatch.setattr(screening, "party_screen", broken)

@@ -52,7 +52,7 @@ def test_database_worker_process_runs_a_queued_job(settings: Any, tmp_path: Path
     db.pull()
 
     job.refresh_from_db()
-    assert (job.status, job.result, job.attempts) == (JobStatus.SUCCEEDED, {"jobs": 1, "tasks": 0}, 1)
+    assert (job.status, job.result, job.attempts, job.error) == (JobStatus.SUCCEEDED, {"jobs": 1, "tasks": 0}, 1, "")
     assert job.task_id == str(task.id) and job.worker_id
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert not Job.objects.filter(pk=old.pk).exists()

@@ -10,7 +10,9 @@ from liaison.core.actors import Actor
 from liaison.integrity.choices import RunTrigger
 from liaison.integrity.models import ScreeningRun
 from liaison.integrity.services.screening import (
+    CATCH_UP_JOB,
     RESCREEN_JOB,
+    screening_catch_up,
     screening_run_execute,
     screening_run_fail,
     screening_run_for_job,
@@ -38,3 +40,9 @@ def rescreen(ctx: JobContext) -> dict[str, Any]:
         run = ScreeningRun.objects.get(pk=run_id)
     screening_run_execute(actor=ctx.actor, run=run, progress=ctx.progress)
     return {"run": run.pk, "parties": run.total, "hits_raised": run.hits_raised, "hits_lapsed": run.hits_lapsed}
+
+
+@job_task(CATCH_UP_JOB, label=_("Screening of parties not yet screened against the current lists"), retries=2)
+def catch_up(ctx: JobContext) -> dict[str, int]:
+    """Safe to retry: it screens only what is still out of date."""
+    return screening_catch_up(actor=ctx.actor, progress=ctx.progress)

@@ -221,6 +221,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LIAISON_JOB_HEARTBEAT_SECONDS = env_int("LIAISON_JOB_HEARTBEAT_SECONDS", 10)
 LIAISON_JOB_STALE_SECONDS = env_int("LIAISON_JOB_STALE_SECONDS", 120)
 LIAISON_JOB_RETRY_SECONDS = env_int("LIAISON_JOB_RETRY_SECONDS", 30)
+# The screening index, built once per list version by a job and loaded by every process (integrity.watchlist_index).
+LIAISON_INDEX_DIR = Path(env_str("LIAISON_INDEX_DIR", str(VAR_DIR / "screening-index")))
 LIAISON_JOB_KEEP_DAYS = env_int("LIAISON_JOB_KEEP_DAYS", 90)
 LIAISON_SCHEDULES: dict[str, dict[str, object]] = {"prune-jobs": {"kind": "jobs.prune", "daily_at": "03:45"}}
 RESCREEN_AT = env_str("LIAISON_RESCREEN_AT", "02:30")  # the nightly re-screen of every party; empty disables it

@@ -27,3 +27,5 @@ AUDIT_ANCHOR_PATH = Path(tempfile.gettempdir()) / f"liaison-test-anchors-{os.get
 # Jobs run in-process when their enqueueing transaction commits (django-tasks' immediate backend): the real job
 # code runs, synchronously. tests/jobs/test_worker.py runs the database backend's worker as a separate process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Screening index files of this test session (never the developer's var/).
+LIAISON_INDEX_DIR = Path(tempfile.mkdtemp(prefix="liaison-test-index-"))

@@ -25,12 +25,15 @@ from liaison.integrity.models import (
     Watchlist,
     WatchlistEntity,
 )
-from liaison.integrity.watchlist_index import current_index, resolve
+from liaison.integrity.watchlist_index import IndexState, current_index, resolve
+from liaison.jobs.choices import JobStatus
+from liaison.jobs.models import Job
 from liaison.jobs.services import job_enqueue
 from liaison.registry.models import Organisation, Person
 
 Progress = Callable[[int, int], None]
 RESCREEN_JOB = "integrity.rescreen"  # declared in liaison.integrity.jobs
+CATCH_UP_JOB = "integrity.catch_up"
 
 
 def threshold() -> float:
@@ -41,6 +44,7 @@ def threshold() -> float:
 class ScreenResult:
     raised: list[ScreeningHit] = field(default_factory=list)
     lapsed: int = 0
+    deferred: bool = False  # no index for the current lists in this process yet: a job screens the party
 
 
 def _hit_audit(actor: Actor, action: str, hit: ScreeningHit, party: Any, after: dict[str, Any]) -> None:
@@ -137,15 +141,22 @@ def lapse_hits(actor: Actor, party: Any, hits: list[ScreeningHit], reason: str) 
     return len(hits)
 
 
-def party_screen(*, actor: Actor, party: Organisation | Person | OrganisationRelation) -> ScreenResult:
+def party_screen(
+    *, actor: Actor, party: Organisation | Person | OrganisationRelation, state: IndexState | None = None
+) -> ScreenResult:
     """Screen one party against every loaded list and update its hits.
 
     A dismissed hit is not raised again while both the party's screened data and the listed entity are
     unchanged; an open hit that no longer matches lapses, so a renamed party does not stay pending forever.
+    Without an index for the current lists in this process (a web process never builds one) the party is
+    left to the catch-up job and stays "not screened against the current lists" until then.
     """
     require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    state = state or current_index()
+    if not state.ready:
+        screening_catch_up_request()
+        return ScreenResult(deferred=True)
     query = parties.party_query(party)
-    state = current_index()
     matches = (
         state.index.screen(query, threshold=threshold(), limit=DEFAULT_LIMIT)
         if query is not None and state.index is not None
@@ -283,15 +294,16 @@ def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress
     continues: parties screened against the current lists since the run began are skipped. Failures are left to
     the caller (the job marks the run failed through :func:`screening_run_fail` when it gives up)."""
     require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    state = current_index(build=True)
     every = _all_parties()
-    done_before = _screened_during(run, current_index().key)
+    done_before = _screened_during(run, state.key)
     run.status, run.total, run.started_at = RunStatus.RUNNING, len(every), run.started_at or timezone.now()
     run.error = ""
     run.save(update_fields=["status", "total", "started_at", "error"])
     for number, party in enumerate(every, start=1):
         if (parties.party_type_of(party), party.pk) not in done_before:
             with transaction.atomic():
-                result = party_screen(actor=actor, party=party)
+                result = party_screen(actor=actor, party=party, state=state)
                 run.hits_raised += len(result.raised)
                 run.hits_lapsed += result.lapsed
                 run.done = number
@@ -301,3 +313,34 @@ def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress
     run.done = len(every)
     _finish(actor, run, RunStatus.FINISHED)
     return run
+
+
+def screening_catch_up_request() -> Job | None:
+    """Queue one catch-up job unless one is already waiting (a burst of registry saves queues one job)."""
+    if Job.objects.filter(kind=CATCH_UP_JOB, status=JobStatus.QUEUED).exists():
+        return None
+    return job_enqueue(actor=Actor.system("integrity.screening"), kind=CATCH_UP_JOB)
+
+
+def _up_to_date(party: Any, key: str, known: dict[tuple[str, int], tuple[str, str]]) -> bool:
+    screened = known.get((parties.party_type_of(party), party.pk))
+    return screened is not None and screened == (key, parties.fingerprint(parties.party_query(party)))
+
+
+def screening_catch_up(*, actor: Actor, progress: Progress | None = None) -> dict[str, int]:
+    """Build the index if needed, then screen every party that is not screened against the current lists in
+    its current state (saved while no index was available in the web process, or missed by a hook)."""
+    require(permissions.can_rescreen(actor.user) if actor.user else allow())
+    state = current_index(build=True)
+    known = {
+        (t, i): (k, f)
+        for t, i, k, f in PartyScreening.objects.values_list("party_type", "party_id", "lists_key", "fingerprint")
+    }
+    every, screened, raised = _all_parties(), 0, 0
+    for number, party in enumerate(every, start=1):
+        if not _up_to_date(party, state.key, known):
+            raised += len(party_screen(actor=actor, party=party, state=state).raised)
+            screened += 1
+        if progress is not None:
+            progress(number, len(every))
+    return {"parties": len(every), "screened": screened, "hits_raised": raised}
