@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from liaison.core.errors import NotFound
 from liaison.jobs.choices import JobStatus
 from liaison.jobs.models import Job
 from liaison.jobs.permissions import can_view_all_jobs
@@ -30,5 +30,5 @@ def job_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QueryS
 def job_get(*, viewer: Any, pk: int) -> Job:
     job = job_list(viewer=viewer).filter(pk=pk).first()
     if job is None:
-        raise Http404("not found")
+        raise NotFound()
     return job

@@ -68,7 +68,7 @@ class Command(BaseCommand):
 def report_run(command: BaseCommand, run: ScreeningRun, *, quiet: bool, queue: bool) -> None:
     """Run the run's job here with a progress bar (the same claim a worker makes, so it runs once), or only
     say where to follow it."""
-    if queue:
+    if queue or run.job is None:
         command.stdout.write(f"queued as job {run.job_id} (run {run.pk}); `liaison worker` runs it")
         return
     with tqdm(desc="screening", unit="party", file=sys.stderr, disable=quiet) as bar:

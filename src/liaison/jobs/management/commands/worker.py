@@ -60,7 +60,8 @@ class Command(DbWorkerCommand):
         # The autoreloader restarts the process on code changes and would kill running jobs; opt in with --reload.
         parser.set_defaults(reload=False)
 
-    def handle(self, *args: Any, upkeep_interval: float, no_upkeep: bool, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
+        upkeep_interval, no_upkeep = options.pop("upkeep_interval"), options.pop("no_upkeep")
         if not no_upkeep:
             upkeep = Upkeep(upkeep_interval)
             upkeep.tick()  # before the first task: a job left running by a killed worker is dealt with first
