@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,8 @@ class WorkerDatabase:
             DJANGO_SETTINGS_MODULE="liaison.config.settings.dev",
             LIAISON_VAR_DIR=str(self.tmp_path / "var"),
             DB_CONN_MAX_AGE="0",
+            # The worker signs audit entries with the same key as this process, so the chain verifies here.
+            AUDIT_HMAC_KEY=getattr(settings, "AUDIT_HMAC_KEY", ""),
             **extra,
         )
         return env
