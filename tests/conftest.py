@@ -50,8 +50,12 @@ def org_b(db: Any) -> Any:
 
 @pytest.fixture
 def users(db: Any, org_a: Any) -> dict[str, Any]:
-    """One user per role; the company representative belongs to company A."""
-    made = {role: UserFactory(username=role, roles=[role]) for role in ROLES}
+    """One user per role; the company representative belongs to company A, the ministry official works for
+    Ukraine (``User.country`` limits which organisations an official reads in full)."""
+    made = {
+        role: UserFactory(username=role, roles=[role], country="UA" if role == "ministry_official" else "")
+        for role in ROLES
+    }
     made["company_representative"].memberships.create(organisation=org_a)
     made["nobody"] = UserFactory(username="nobody", roles=[])
     return made

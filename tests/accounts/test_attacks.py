@@ -382,3 +382,37 @@ def test_trusted_proxies_accept_networks() -> None:
     request.META["HTTP_X_FORWARDED_FOR"] = "not-an-address"
     with override_settings(TRUSTED_PROXIES=["10.0.0.0/8"]):
         assert client_ip(request) == "10.1.2.3"
+
+
+# Finding 9: User.country is documented as limiting a ministry official, and now it does ------------------
+
+
+def test_a_ministry_official_reads_in_full_only_the_organisations_of_their_country(
+    users: dict[str, Any], client_for: Any, org_a: Any, org_b: Any
+) -> None:
+    """org_b is Ukrainian and shares nothing; org_a is German and shares only its profile."""
+    from tests.factories import UserFactory
+
+    german = client_for(UserFactory(username="ministry.de", roles=["ministry_official"], country="DE"))
+    ukrainian = client_for(UserFactory(username="ministry.ua", roles=["ministry_official"], country="UA"))
+    nowhere = client_for(UserFactory(username="ministry.none", roles=["ministry_official"], country=""))
+    private_ua = f"/registry/organisations/{org_b.pk}/"
+    for client in (german, nowhere):
+        assert client.get(private_ua).status_code == 404
+        assert client.get(f"/api/organisations/{org_b.pk}/").status_code == 404
+        assert client.get("/api/organisations/", {"q": org_b.city}).json()["count"] == 0
+        assert org_b.legal_name not in client.get("/registry/organisations/").content.decode()
+    # The positive half: the Ukrainian official reads the Ukrainian organisation in full, searched by city.
+    assert ukrainian.get(private_ua).status_code == 200
+    assert ukrainian.get(f"/api/organisations/{org_b.pk}/").json()["visible_groups"] == sorted(
+        ["address", "certifications", "identifiers", "people", "products", "profile"]
+    )
+    assert ukrainian.get("/api/organisations/", {"q": org_b.city}).json()["count"] == 1
+    # Across the border an official reads what the organisation shares, as companies do.
+    assert ukrainian.get(f"/api/organisations/{org_a.pk}/").json()["visible_groups"] == ["profile"]
+    assert len(german.get(f"/api/organisations/{org_a.pk}/").json()["visible_groups"]) == 6
+    # Clearance, hits, owners and directors follow the same line.
+    panel = f"/integrity/organisations/{org_b.pk}/panel/"
+    assert (german.get(panel).status_code, ukrainian.get(panel).status_code) == (404, 200)
+    assert german.get(f"/integrity/organisations/{org_a.pk}/panel/").status_code == 200
+    assert ukrainian.get(f"/integrity/organisations/{org_a.pk}/panel/").status_code == 404

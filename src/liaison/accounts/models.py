@@ -14,7 +14,9 @@ from liaison.accounts.roles import STAFF_ROLES, Role
 
 
 class User(AbstractUser):
-    """A person who logs in. Roles are group memberships; ``country`` scopes a ministry official (DE or UA)."""
+    """A person who logs in. Roles are group memberships; ``country`` scopes a ministry official (DE or UA): the
+    official reads that country's organisations in full and others as far as they share (registry.permissions);
+    an official without a country reads only what is shared."""
 
     class Country(models.TextChoices):
         DE = "DE", _("Germany")

@@ -20,5 +20,7 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.LIAISON_OFFICER, Role.MINISTRY_OFFICIAL, Role.COMPLIANCE_OFFICER, Role.AUDITOR}
 )
-# Roles that see every organisation in full (read); editing is narrower, see registry.permissions.
-ALL_SEEING_ROLES = STAFF_ROLES
+# Roles that see every organisation in full (read); editing is narrower, see registry.permissions. A ministry
+# official is not among them: ``User.country`` limits the full view to the official's own country's
+# organisations, and of the others the official reads what they share, as companies do.
+ALL_SEEING_ROLES = STAFF_ROLES - {Role.MINISTRY_OFFICIAL}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from liaison.accounts.roles import Role
 from liaison.core.permissions import Decision, allow, deny
-from liaison.registry.permissions import can_edit_organisation, sees_everything
+from liaison.registry.permissions import can_edit_organisation, sees_everything, sees_in_full
 
 REVIEWER_ROLES = (Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER)
 READER_ROLES = (*REVIEWER_ROLES, Role.AUDITOR)
@@ -49,9 +49,13 @@ def can_export_trail(user: Any) -> Decision:
     return can_view_screening(user)
 
 
-def can_view_clearance(user: Any) -> Decision:
-    """Clearance and hits of an organisation are for staff only: a company never learns it was flagged."""
+def can_view_clearance(user: Any, organisation: Any = None) -> Decision:
+    """Clearance and hits of an organisation are for staff only: a company never learns it was flagged. A
+    ministry official sees them for the organisations of the official's own country (``User.country``)."""
     if sees_everything(user):
+        return allow()
+    ministry = _active(user) and user.has_role(Role.MINISTRY_OFFICIAL)
+    if ministry and organisation is not None and sees_in_full(user, organisation):
         return allow()
     return deny(_("Screening results are visible to staff only."))
 
@@ -64,6 +68,6 @@ def can_edit_relations(user: Any, organisation: Any) -> Decision:
 
 
 def can_view_relations(user: Any, organisation: Any) -> Decision:
-    if sees_everything(user) or can_edit_relations(user, organisation):
+    if sees_in_full(user, organisation) or can_edit_relations(user, organisation):
         return allow()
     return deny(_("Owners and directors of this organisation are not shared with you."))

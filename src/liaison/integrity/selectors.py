@@ -90,15 +90,15 @@ class OrganisationPanel:
 
 def organisation_panel(*, viewer: Any, pk: Any) -> OrganisationPanel:
     """Clearance, hits and owners/directors of one organisation, for staff."""
-    _require(permissions.can_view_clearance(viewer))
     org = _organisation(viewer, pk)
+    _require(permissions.can_view_clearance(viewer, org))
     hits = list(ScreeningHit.objects.filter(organisation=org).exclude(status=HitStatus.LAPSED).order_by("-pk"))
     return OrganisationPanel(org, party_clearance(party=org), hits, relations_of(org))
 
 
 def organisation_clearance(*, viewer: Any, pk: Any) -> tuple[Organisation, Clearance]:
-    _require(permissions.can_view_clearance(viewer))
     org = _organisation(viewer, pk)
+    _require(permissions.can_view_clearance(viewer, org))
     return org, party_clearance(party=org)
 
 

@@ -24,7 +24,41 @@ def _is_authenticated(user: Any) -> bool:
 
 
 def sees_everything(user: Any) -> bool:
+    """The liaison office, compliance and audit read every organisation in full; ministry officials do not."""
     return _is_authenticated(user) and (user.is_superuser or user.has_role(*ALL_SEEING_ROLES))
+
+
+def _reads_shared(user: Any) -> bool:
+    """Roles that read what organisations share: company representatives and ministry officials."""
+    return _is_authenticated(user) and user.has_role(Role.COMPANY_REPRESENTATIVE, Role.MINISTRY_OFFICIAL)
+
+
+def _ministry_country(user: Any) -> str:
+    """The country (``User.country``) whose organisations a ministry official reads in full; "" otherwise, and
+    for an official without a country, who then reads only what organisations share."""
+    if _is_authenticated(user) and user.has_role(Role.MINISTRY_OFFICIAL):
+        return str(user.country or "")
+    return ""
+
+
+def in_full_condition(user: Any) -> Q:
+    """Organisations ``user`` reads in full whatever they share: their own (memberships) and, for a ministry
+    official, those of the official's country."""
+    condition = Q(pk__in=member_organisation_ids(user))
+    country = _ministry_country(user)
+    return condition | Q(country=country) if country else condition
+
+
+def sees_in_full(user: Any, organisation: Any) -> bool:
+    """The one-object form of :func:`in_full_condition` (or everything), for predicates on a loaded row."""
+    return sees_row_in_full(user, organisation.pk, organisation.country)
+
+
+def sees_row_in_full(user: Any, pk: int, country: str) -> bool:
+    if sees_everything(user) or pk in member_organisation_ids(user):
+        return True
+    own_country = _ministry_country(user)
+    return bool(own_country) and country == own_country
 
 
 def member_organisation_ids(user: Any) -> frozenset[int]:
@@ -38,16 +72,17 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
 
 
 def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Action.VIEW) -> QuerySet[Any]:
-    """View/export: staff see every organisation, archived ones too (lists hide those unless asked); a company
-    representative the active ones that are their own or share anything. Change/delete: the liaison office every
-    one, a representative their own active ones."""
+    """View/export: the liaison office, compliance and audit see every organisation, archived ones too (lists hide
+    those unless asked); a company representative the active ones that are their own or share anything; a
+    ministry official the active ones of their country or that share anything. Change/delete: the liaison
+    office every one, a representative their own active ones."""
     if not _is_authenticated(user):
         return queryset.none()
     if action in (Action.VIEW, Action.EXPORT):
         if sees_everything(user):
             return queryset
-        if user.has_role(Role.COMPANY_REPRESENTATIVE):
-            own_or_shared = Q(pk__in=member_organisation_ids(user)) | ~Q(shared_groups=[])
+        if _reads_shared(user):
+            own_or_shared = in_full_condition(user) | ~Q(shared_groups=[])
             return queryset.filter(own_or_shared, archived_at__isnull=True)
         return queryset.none()
     if user.is_superuser or user.has_role(*EDITOR_ROLES):
@@ -63,7 +98,7 @@ def group_scope(user: Any, group: str) -> Q:
     value (``?certification=AQAP 2110`` finding an organisation that hides its certifications)."""
     if sees_everything(user):
         return Q()
-    return Q(pk__in=member_organisation_ids(user)) | json_list_contains("shared_groups", group)
+    return in_full_condition(user) | json_list_contains("shared_groups", group)
 
 
 def _child_scope(group: str) -> Any:
@@ -86,9 +121,9 @@ certification_scope = _child_scope("certifications")
 
 def visible_groups(user: Any, organisation: Any) -> frozenset[str]:
     """The field groups of ``organisation`` that ``user`` may read (names and country come with any of them)."""
-    if sees_everything(user) or organisation.pk in member_organisation_ids(user):
+    if sees_in_full(user, organisation):
         return ALL_GROUPS
-    if _is_authenticated(user) and user.has_role(Role.COMPANY_REPRESENTATIVE):
+    if _reads_shared(user):
         return frozenset(organisation.shared_groups) & ALL_GROUPS
     return frozenset()
 

@@ -83,8 +83,8 @@ def _search_condition(viewer: Any, key: str) -> Q:
     every searched field, other companies in the names and the groups the organisation shares."""
     if permissions.sees_everything(viewer):
         return Q(search_text__contains=" " + key)
-    own = permissions.member_organisation_ids(viewer)
-    return Q(shared_search_text__contains=" " + key) | Q(pk__in=own, search_text__contains=" " + key)
+    in_full = permissions.in_full_condition(viewer)
+    return Q(shared_search_text__contains=" " + key) | (in_full & Q(search_text__contains=" " + key))
 
 
 def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
@@ -109,12 +109,10 @@ def organisation_ranked_ids(*, viewer: Any, filters: OrganisationFilters) -> lis
     qs = organisation_list(viewer=viewer, filters=filters)
     qs = qs.order_by() if connection.vendor == "postgresql" else qs.order_by("legal_name", "pk")
     names = [name for name, _group in search.RANKED_NAMES]
-    rows = list(qs.values_list("pk", "shared_groups", *names)[:MAX_SEARCH_CANDIDATES])
-    everything = permissions.sees_everything(viewer)
-    own = permissions.member_organisation_ids(viewer)
+    rows = list(qs.values_list("pk", "country", "shared_groups", *names)[:MAX_SEARCH_CANDIDATES])
     candidates = [
-        (pk, search.rank_names(values, None if everything or pk in own else shared or []))
-        for pk, shared, *values in rows
+        (pk, search.rank_names(values, None if permissions.sees_row_in_full(viewer, pk, country) else shared or []))
+        for pk, country, shared, *values in rows
     ]
     return search.rank(filters.q, candidates)
 
