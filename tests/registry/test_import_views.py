@@ -49,7 +49,7 @@ def test_wizard_happy_path(users: dict[str, Any], client_for: Any, var_dir: Path
     sha256 = hashlib.sha256(GOOD).hexdigest()
     stash = var_dir / "imports" / f"{users['liaison_officer'].pk}-{sha256}"
     assert stash.read_bytes() == GOOD
-    assert client.session["registry_import"] == {"sha256": sha256, "name": "firms.csv"}
+    assert client.session["registry_import"] == {"sha256": sha256, "name": "firms.csv", "background": False}
 
     review = client.get(reverse("registry_import:review"))
     assert review.status_code == 200

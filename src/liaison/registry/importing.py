@@ -129,14 +129,41 @@ class ImportReport:
     def reasons(self) -> list[str]:
         return [reason for row in self.rows for reason in row.reasons]
 
-    def as_dict(self) -> dict[str, Any]:
-        """Plain JSON, for a background job's result."""
+
+@dataclass
+class ImportSummary:
+    """What the wizard shows of a report, in plain JSON for a background job's result: the counts, and the rows
+    worth reading — every rejected row if any (up to ``shown``), else all rows (up to ``shown``)."""
+
+    source_name: str
+    sha256: str
+    dry_run: bool
+    committed: bool
+    ok: bool
+    counts: dict[str, int]
+    rows: list[RowOutcome]
+    hidden: int  # rows beyond ``shown``
+
+    @classmethod
+    def of(cls, report: ImportReport, *, shown: int) -> ImportSummary:
+        rows = report.rows if report.ok else [r for r in report.rows if r.action == "rejected"]
+        return cls(
+            source_name=report.source_name,
+            sha256=report.sha256,
+            dry_run=report.dry_run,
+            committed=report.committed,
+            ok=report.ok,
+            counts=report.counts,
+            rows=rows[:shown],
+            hidden=max(len(rows) - shown, 0),
+        )
+
+    def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ImportReport:
-        rows = [RowOutcome(**row) for row in data.get("rows", [])]
-        return cls(**{**data, "rows": rows})
+    def from_json(cls, data: Mapping[str, Any]) -> ImportSummary:
+        return cls(**{**data, "rows": [RowOutcome(**row) for row in data["rows"]]})
 
 
 def limits() -> Limits:

@@ -1,14 +1,18 @@
 """The import wizard (upload → dry-run report → import) and the export download.
 
 The uploaded file is kept server-side under ``VAR_DIR/imports`` (named by user id and SHA-256, never by the
-uploaded name) and referenced from the session, so step 3 imports exactly the bytes step 2 checked and nothing
-travels through a hidden field. Step 3 re-validates: the registry may have changed in between.
+uploaded name; see :mod:`liaison.registry.jobs`) and referenced from the session, so step 3 imports exactly the
+bytes step 2 checked and nothing travels through a hidden field. Step 3 re-validates: the registry may have
+changed in between.
+
+Small files (up to ``LIAISON_IMPORT_SYNC_MAX_BYTES`` and ``LIAISON_IMPORT_SYNC_MAX_ROWS``) are checked and
+imported inside the request. Larger ones never are: the dry run and the import run as background jobs, and the
+wizard shows the job's progress until its report is ready (the same report, from the job's result).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +21,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.actors import Actor
 from liaison.core.permissions import PermissionDeniedError
-from liaison.registry import exporting, importing, permissions, selectors
+from liaison.jobs import selectors as job_selectors
+from liaison.jobs.choices import ACTIVE, JobStatus
+from liaison.jobs.models import Job
+from liaison.registry import exporting, importing, jobs, permissions, selectors
 
 SESSION_KEY = "registry_import"
-SHOWN_ROWS = 500
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _require_import(request: HttpRequest) -> None:
@@ -35,16 +41,20 @@ def _require_import(request: HttpRequest) -> None:
         raise PermissionDenied(decision.reason)
 
 
-def _stash_path(user: Any, sha256: str) -> Path:
-    if not _SHA256.match(sha256):
-        raise ValueError("not a SHA-256 digest")
-    return Path(settings.VAR_DIR) / "imports" / f"{int(user.pk)}-{sha256}"
-
-
 def _drop_stash(request: HttpRequest) -> None:
     stash = request.session.pop(SESSION_KEY, None)
     if stash:
-        _stash_path(request.user, stash["sha256"]).unlink(missing_ok=True)
+        jobs.stash_path(request.user.pk, stash["sha256"]).unlink(missing_ok=True)
+
+
+def _in_background(name: str, data: bytes) -> bool:
+    """Whether checking and importing this file is work for the worker rather than for a request."""
+    if len(data) > settings.LIAISON_IMPORT_SYNC_MAX_BYTES:
+        return True
+    try:  # small enough to read here (bounded by the byte limit); a file that cannot be read fails fast anyway
+        return len(importing.parse_file(name, data)) > settings.LIAISON_IMPORT_SYNC_MAX_ROWS
+    except ValidationError:
+        return False
 
 
 def _stash(request: HttpRequest, upload: Any) -> str | None:
@@ -57,10 +67,11 @@ def _stash(request: HttpRequest, upload: Any) -> str | None:
     data = upload.read(limit + 1)
     sha256 = hashlib.sha256(data).hexdigest()
     _drop_stash(request)
-    path = _stash_path(request.user, sha256)
+    path = jobs.stash_path(request.user.pk, sha256)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.write_bytes(data)
-    request.session[SESSION_KEY] = {"sha256": sha256, "name": Path(upload.name or "upload").name[:200]}
+    name = Path(upload.name or "upload").name[:200]
+    request.session[SESSION_KEY] = {"sha256": sha256, "name": name, "background": _in_background(name, data)}
     return None
 
 
@@ -70,10 +81,10 @@ def _stashed(request: HttpRequest) -> tuple[str, bytes] | None:
     if not stash:
         return None
     try:
-        data = _stash_path(request.user, stash["sha256"]).read_bytes()
-    except (OSError, ValueError, KeyError):
+        data = jobs.stash_read(request.user.pk, stash["sha256"])
+    except (KeyError, TypeError):
         return None
-    return (stash["name"], data) if hashlib.sha256(data).hexdigest() == stash["sha256"] else None
+    return (stash["name"], data) if data is not None else None
 
 
 def _upload_page(request: HttpRequest, errors: list[str], status: int = 200) -> HttpResponse:
@@ -86,14 +97,14 @@ def _upload_page(request: HttpRequest, errors: list[str], status: int = 200) -> 
     return render(request, "registry/import/upload.html", context, status=status)
 
 
-def _report_page(request: HttpRequest, report: importing.ImportReport) -> HttpResponse:
-    rows = report.rows if report.ok else [r for r in report.rows if r.action == "rejected"]
+def _report_page(request: HttpRequest, summary: importing.ImportSummary, *, can_commit: bool) -> HttpResponse:
     context = {
-        "step": 3 if report.committed else 2,
-        "report": report,
-        "counts": report.counts,
-        "rows": rows[:SHOWN_ROWS],
-        "hidden": max(len(rows) - SHOWN_ROWS, 0),
+        "step": 3 if summary.committed else 2,
+        "report": summary,
+        "counts": summary.counts,
+        "rows": summary.rows,
+        "hidden": summary.hidden,
+        "can_commit": can_commit and summary.ok and not summary.committed,
     }
     return render(request, "registry/import/report.html", context)
 
@@ -101,20 +112,42 @@ def _report_page(request: HttpRequest, report: importing.ImportReport) -> HttpRe
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
-    """Step 1: choose a file. Nothing is stored in the registry yet."""
+    """Step 1: choose a file. Nothing is stored in the registry yet; a large file's dry run is queued."""
     _require_import(request)
     if request.method == "GET":
         return _upload_page(request, [])
     error = _stash(request, request.FILES.get("file"))
     if error:
         return _upload_page(request, [error], status=400)
+    if request.session[SESSION_KEY]["background"]:
+        return _enqueue(request, dry_run=True)
     return redirect("registry_import:review")
+
+
+def _enqueue(request: HttpRequest, *, dry_run: bool) -> HttpResponse:
+    stash = request.session[SESSION_KEY]
+    try:
+        job = jobs.import_enqueue(
+            actor=Actor.for_user(request.user), name=stash["name"], sha256=stash["sha256"], dry_run=dry_run
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.decision.reason) from exc
+    request.session[SESSION_KEY] = {**stash, "job": job.pk}
+    return redirect("registry_import:job", pk=job.pk)
 
 
 def _run(request: HttpRequest, *, dry_run: bool) -> HttpResponse:
     stashed = _stashed(request)
     if stashed is None:
         return _upload_page(request, [_("The uploaded file has expired; please upload it again.")], status=400)
+    stash = request.session[SESSION_KEY]
+    if stash.get("background"):
+        running = Job.objects.filter(pk=stash.get("job") or 0, user=request.user, kind=jobs.IMPORT_JOB)
+        if running.filter(status__in=ACTIVE).exists() or (dry_run and stash.get("job")):
+            return redirect("registry_import:job", pk=stash["job"])  # no second job for a double click
+        if dry_run:  # the dry run was queued at upload; without it there is nothing to show
+            return redirect("registry_import:upload")
+        return _enqueue(request, dry_run=False)
     name, data = stashed
     try:
         report = importing.import_file(actor=Actor.for_user(request.user), name=name, data=data, dry_run=dry_run)
@@ -127,7 +160,7 @@ def _run(request: HttpRequest, *, dry_run: bool) -> HttpResponse:
         raise PermissionDenied(exc.decision.reason) from exc
     if report.committed:
         _drop_stash(request)
-    return _report_page(request, report)
+    return _report_page(request, importing.ImportSummary.of(report, shown=jobs.SHOWN_ROWS), can_commit=True)
 
 
 @login_required
@@ -144,6 +177,47 @@ def commit(request: HttpRequest) -> HttpResponse:
     """Step 3: check again and import, all or nothing."""
     _require_import(request)
     return _run(request, dry_run=False)
+
+
+def _import_job(request: HttpRequest, pk: int) -> Job:
+    """The viewer's own import job (404 for anyone else's, and for jobs of other kinds)."""
+    job = job_selectors.job_get(viewer=request.user, pk=pk)
+    if job.kind != jobs.IMPORT_JOB or job.user_id != request.user.pk:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Steps 2 and 3 of a large file: the job's progress while it runs, then its report (or why it failed)."""
+    _require_import(request)
+    job = _import_job(request, pk)
+    if job.is_active:
+        step = 2 if job.params.get("dry_run") else 3
+        return render(request, "registry/import/job.html", {"step": step, "job": job})
+    if job.status == JobStatus.FAILED:  # an unreadable file, an expired stash, or retries exhausted
+        if (request.session.get(SESSION_KEY) or {}).get("job") == job.pk:
+            _drop_stash(request)
+        return _upload_page(request, [job.error])
+    summary = importing.ImportSummary.from_json(job.result)
+    stash = request.session.get(SESSION_KEY) or {}
+    if summary.committed and stash.get("job") == job.pk:
+        request.session.pop(SESSION_KEY, None)  # the job removed the file
+    return _report_page(request, summary, can_commit=stash.get("sha256") == summary.sha256)
+
+
+@login_required
+@require_GET
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the job page polls; once the job has finished, HTMX is sent to its report."""
+    _require_import(request)
+    job = _import_job(request, pk)
+    if not job.is_active:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("registry_import:job", args=[job.pk])
+        return response
+    return render(request, "registry/import/partials/_progress.html", {"job": job})
 
 
 @login_required

@@ -171,6 +171,9 @@ LIAISON_IMPORT_MAX_BYTES = env_int("LIAISON_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 # Reading one import file has a time budget (seconds); an import waits this long for another one to finish.
 LIAISON_IMPORT_PARSE_SECONDS = env_int("LIAISON_IMPORT_PARSE_SECONDS", 120)
 LIAISON_IMPORT_LOCK_SECONDS = env_int("LIAISON_IMPORT_LOCK_SECONDS", 60)
+# Imports up to both sizes run inside the request; larger ones run as background jobs (the wizard shows progress).
+LIAISON_IMPORT_SYNC_MAX_BYTES = env_int("LIAISON_IMPORT_SYNC_MAX_BYTES", 256 * 1024)
+LIAISON_IMPORT_SYNC_MAX_ROWS = env_int("LIAISON_IMPORT_SYNC_MAX_ROWS", 100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
