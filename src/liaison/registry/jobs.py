@@ -39,14 +39,14 @@ SHOWN_ROWS = 500  # rows of a report kept for the wizard; the counts cover all o
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def stash_path(user_id: int, sha256: str) -> Path:
+def stash_path(user_id: int | None, sha256: str) -> Path:
     """Where an uploaded import file waits: named by user and content, so no uploaded name reaches the disk."""
-    if not _SHA256.match(sha256):
-        raise ValueError("not a SHA-256 digest")
+    if user_id is None or not _SHA256.match(sha256):
+        raise ValueError("no user, or not a SHA-256 digest")
     return Path(settings.VAR_DIR) / "imports" / f"{int(user_id)}-{sha256}"
 
 
-def stash_read(user_id: int, sha256: str) -> bytes | None:
+def stash_read(user_id: int | None, sha256: str) -> bytes | None:
     """The stashed bytes if they are still there and unchanged."""
     try:
         data = stash_path(user_id, sha256).read_bytes()
@@ -99,7 +99,7 @@ def import_organisations(ctx: JobContext) -> dict[str, Any]:
     """Safe to retry: the import is one transaction (a killed worker leaves nothing behind) and idempotent."""
     params = ctx.params
     user_id = ctx.job.user_id
-    data = stash_read(user_id, params["sha256"]) if user_id is not None else None
+    data = stash_read(user_id, params["sha256"])
     if data is None:
         raise ValidationError({"file": [_("The uploaded file has expired; please upload it again.")]})
     ctx.progress(0, 0, message=_("Reading the file…"))

@@ -142,7 +142,7 @@ def _run(request: HttpRequest, *, dry_run: bool) -> HttpResponse:
         return _upload_page(request, [_("The uploaded file has expired; please upload it again.")], status=400)
     stash = request.session[SESSION_KEY]
     if stash.get("background"):
-        running = Job.objects.filter(pk=stash.get("job") or 0, user=request.user, kind=jobs.IMPORT_JOB)
+        running = Job.objects.filter(pk=stash.get("job") or 0, user_id=request.user.pk or 0, kind=jobs.IMPORT_JOB)
         if running.filter(status__in=ACTIVE).exists() or (dry_run and stash.get("job")):
             return redirect("registry_import:job", pk=stash["job"])  # no second job for a double click
         if dry_run:  # the dry run was queued at upload; without it there is nothing to show
@@ -196,10 +196,10 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     if job.is_active:
         step = 2 if job.params.get("dry_run") else 3
         return render(request, "registry/import/job.html", {"step": step, "job": job})
-    if job.status == JobStatus.FAILED:  # an unreadable file, an expired stash, or retries exhausted
+    if job.status == JobStatus.FAILED or not isinstance(job.result, dict):  # unreadable, expired, retries spent
         if (request.session.get(SESSION_KEY) or {}).get("job") == job.pk:
             _drop_stash(request)
-        return _upload_page(request, [job.error])
+        return _upload_page(request, [job.error or _("The import did not finish; please upload the file again.")])
     summary = importing.ImportSummary.from_json(job.result)
     stash = request.session.get(SESSION_KEY) or {}
     if summary.committed and stash.get("job") == job.pk:
