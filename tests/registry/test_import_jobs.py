@@ -142,3 +142,40 @@ def test_the_cli_imports_large_files_in_process(users: dict[str, Any], tmp_path:
     call_command("import", str(path), "--user", "liaison_officer", stdout=out)
     assert out.getvalue() == "imported: 3 created, 0 updated, 0 unchanged, 0 rejected\n"
     assert (Organisation.objects.count(), Job.objects.count()) == (4, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_others_while_the_import_transaction_is_open(users: dict[str, Any]) -> None:
+    """The import's rows are invisible until it commits; its progress must not be. PostgreSQL only: SQLite has
+    one writer, so there the count moves when the transaction ends (see registry/jobs.py)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from liaison.registry.jobs import _ProgressWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite allows one writer: progress is written when the import's transaction ends")
+    job = Job.objects.create(
+        kind="registry.import", status=JobStatus.RUNNING, attempts=1, actor_kind="user", actor_label="x"
+    )
+    seen: list[int] = []
+
+    def look() -> None:
+        seen.append(Job.objects.get(pk=job.pk).progress_done)
+        connection.close()
+
+    with transaction.atomic():
+        Organisation.objects.create(legal_name="Unsichtbar GmbH", country="DE")  # stands for the import's writes
+        writer = _ProgressWriter(job, total=10)
+        writer.start()
+        writer.step(7)
+        for _attempt in range(50):  # the writer writes once a second; look until it has
+            reader = threading.Thread(target=look)
+            reader.start()
+            reader.join()
+            if seen[-1] == 7:
+                break
+            threading.Event().wait(0.2)
+        writer.stop()
+    assert seen[-1] == 7
