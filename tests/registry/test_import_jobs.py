@@ -179,3 +179,20 @@ def test_progress_is_visible_to_others_while_the_import_transaction_is_open(user
             threading.Event().wait(0.2)
         writer.stop()
     assert seen[-1] == 7
+
+
+def test_a_second_click_on_import_does_not_queue_a_second_job(
+    users: dict[str, Any], client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(users["liaison_officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, GOOD)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = client.post(reverse("registry_import:commit"))
+        second = client.post(reverse("registry_import:commit"))
+        review = client.get(reverse("registry_import:review"))
+    real = Job.objects.get(params__dry_run=False)
+    assert (
+        first["Location"] == second["Location"] == review["Location"] == reverse("registry_import:job", args=[real.pk])
+    )
+    assert Job.objects.count() == 2
