@@ -196,3 +196,19 @@ def test_a_second_click_on_import_does_not_queue_a_second_job(
         first["Location"] == second["Location"] == review["Location"] == reverse("registry_import:job", args=[real.pk])
     )
     assert Job.objects.count() == 2
+
+
+def test_a_small_xlsx_that_unpacks_to_much_more_is_read_by_the_worker(
+    users: dict[str, Any], client_for: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What decides is how much a parser would read: the upload request never inflates a large workbook."""
+    from liaison.registry import import_parsers
+    from tests.registry.import_files import xlsx_of
+
+    data = xlsx_of(["legal_name", "country", "description_en"], [["Firma GmbH", "DE", "Optik " * 20_000]])
+    settings.LIAISON_IMPORT_SYNC_MAX_BYTES = 20_000
+    settings.LIAISON_IMPORT_SYNC_MAX_ROWS = 100
+    assert len(data) < 20_000 < import_parsers.bytes_to_parse("firms.xlsx", data)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = upload(client_for(users["liaison_officer"]), data, name="firms.xlsx")
+    assert response["Location"] == reverse("registry_import:job", args=[Job.objects.get().pk])

@@ -31,6 +31,7 @@ from liaison.jobs import selectors as job_selectors
 from liaison.jobs.choices import ACTIVE, JobStatus
 from liaison.jobs.models import Job
 from liaison.registry import exporting, importing, jobs, permissions, selectors
+from liaison.registry.import_parsers import bytes_to_parse
 
 SESSION_KEY = "registry_import"
 
@@ -49,7 +50,7 @@ def _drop_stash(request: HttpRequest) -> None:
 
 def _in_background(name: str, data: bytes) -> bool:
     """Whether checking and importing this file is work for the worker rather than for a request."""
-    if len(data) > settings.LIAISON_IMPORT_SYNC_MAX_BYTES:
+    if bytes_to_parse(name, data) > settings.LIAISON_IMPORT_SYNC_MAX_BYTES:
         return True
     try:  # small enough to read here (bounded by the byte limit); a file that cannot be read fails fast anyway
         return len(importing.parse_file(name, data)) > settings.LIAISON_IMPORT_SYNC_MAX_ROWS
