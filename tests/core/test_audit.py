@@ -224,3 +224,16 @@ def test_auditor_view_shows_labels_and_who_acted_once_erased(users: dict[str, An
     assert row is not None and "Ivan P." not in row.group(0)
     assert f"user #{users['liaison_officer'].pk}" in row.group(0)
     assert audit_verify.verify_chain().ok
+
+
+def test_anchor_goes_to_syslog_on_request(settings: Any, tmp_path: Any, monkeypatch: Any) -> None:
+    import syslog
+
+    sent: list[tuple[int, str]] = []
+    monkeypatch.setattr(syslog, "openlog", lambda *args: None)
+    monkeypatch.setattr(syslog, "syslog", lambda priority, line: sent.append((priority, line)))
+    settings.AUDIT_ANCHOR_PATH = tmp_path / "anchors.jsonl"
+    head = _write(1)[0].entry_hash
+    call_command("audit", "anchor", "--syslog")
+    assert sent == [(syslog.LOG_NOTICE, "anchor " + settings.AUDIT_ANCHOR_PATH.read_text().strip())]
+    assert head in sent[0][1]
