@@ -3,6 +3,9 @@ not change, delete, truncate or unguard; `liaison check --deploy` tells a protec
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -79,3 +82,29 @@ def test_application_role_can_append_but_not_tamper() -> None:
         assert not AuditPersonal.objects.filter(entry_id=entry.sequence).exists()
     finally:
         _raw("RESET ROLE")
+
+
+def _production_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AUDIT_")}
+    clean.update({"SECRET_KEY": "s" * 60, "ALLOWED_HOSTS": "example.org", **env})
+    code = "import liaison.config.settings.production as s; print(s.AUDIT_ANCHOR_PATH)"
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    ("env", "error"),
+    [
+        ({}, "environment variable AUDIT_HMAC_KEY is required"),
+        ({"AUDIT_HMAC_KEY": "too-short"}, "AUDIT_HMAC_KEY must be at least 32 characters"),
+        ({"AUDIT_HMAC_KEY": "s" * 60}, "differ from SECRET_KEY"),
+        ({"AUDIT_HMAC_KEY": "k" * 40}, "environment variable AUDIT_ANCHOR_PATH is required"),
+    ],
+)
+def test_production_settings_refuse_a_missing_or_weak_audit_key(env: dict[str, str], error: str) -> None:
+    done = _production_settings(**env)
+    assert done.returncode == 1 and error in done.stderr
+
+
+def test_production_settings_accept_a_real_key_and_anchor_path() -> None:
+    done = _production_settings(AUDIT_HMAC_KEY="k" * 40, AUDIT_ANCHOR_PATH="/mnt/anchors/liaison.jsonl")
+    assert (done.returncode, done.stdout.strip()) == (0, "/mnt/anchors/liaison.jsonl")
