@@ -231,6 +231,10 @@ LIAISON_SCHEDULES: dict[str, dict[str, object]] = {"prune-jobs": {"kind": "jobs.
 RESCREEN_AT = env_str("LIAISON_RESCREEN_AT", "02:30")  # the nightly re-screen of every party; empty disables it
 if RESCREEN_AT:
     LIAISON_SCHEDULES["nightly-rescreen"] = {"kind": "integrity.rescreen", "daily_at": RESCREEN_AT}
+# The audit chain's head is anchored by the worker (docs/audit-tamper.md); 0 leaves it to a timer (docs/deploy.md).
+AUDIT_ANCHOR_EVERY_MINUTES = env_int("AUDIT_ANCHOR_EVERY_MINUTES", 10)  # the worker's schedule; 0: a timer does it
+if AUDIT_ANCHOR_EVERY_MINUTES:
+    LIAISON_SCHEDULES["audit-anchor"] = {"kind": "audit.anchor", "every_minutes": AUDIT_ANCHOR_EVERY_MINUTES}
 
 # Cache and locks: Redis when REDIS_URL is set (every web process and worker share it), else per-process memory.
 CACHES = {"default": cache_config()}
