@@ -520,3 +520,20 @@ def test_nickname_data_errors_name_the_line() -> None:
     assert nickname_table("# comment\nСаша\tОлександр, Олександра\n")
     with pytest.raises(ValueError, match="line 2"):
         nickname_table("Саша\tОлександр\nВова\n")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["MikhailS hcherbakov", "Mikhai lShcherbakov Ivanovich", "Yakushev aOlena", "Nikolai NikolaewitschGerasimow"],
+)
+def test_a_letter_across_a_word_boundary_is_still_the_name(query: str) -> None:
+    """Issue 8: a letter slipped over the space, or two words run together, left the name unmatched."""
+    index = Index.build(
+        [
+            Entity("b-1", "Person", ("Щербаков Михаил Иванович",)),
+            Entity("b-2", "Person", ("Якушева Олена Петрівна",)),
+            Entity("b-3", "Person", ("Герасимов Николай Николаевич",)),
+        ]
+    )
+    hits = index.screen(Query("q", "Person", (query,)), limit=1)
+    assert len(hits) == 1 and "with the spaces elsewhere" in hits[0].explanation

@@ -36,7 +36,7 @@ from liaison.engines.screening.evidence import (
 from liaison.engines.screening.loaders import Source, iter_source
 from liaison.engines.screening.model import MATCHABLE_SCHEMATA, Entity, Kind, Match, Query, kinds_compatible
 from liaison.engines.screening.names import Role, Token, blocking_keys, tokenize
-from liaison.engines.screening.scoring import score_joined, score_names
+from liaison.engines.screening.scoring import score_joined, score_names, score_reseparated
 
 DEFAULT_THRESHOLD = 0.8
 """Recommended production threshold; see docs/benchmarks/screening.md for the evaluation behind it."""
@@ -46,6 +46,8 @@ MIN_SHARED = 0.6
 RARE_ENOUGH = 1000  # once this many postings are gathered, words more frequent than FREQUENT only add weight
 FREQUENT = 5000
 JOINED_MIN = 0.9  # "Ukr Oboron Prom" written as one word counts only when nearly identical
+RESEPARATE_BELOW = 0.9  # only a name that does not already match well is read across its spaces,
+RESEPARATE_FROM = 0.3  # and only one that shares part of a word with the listed name (most candidates do not)
 _FACT_SEP, _VALUE_SEP = "|", ";"
 _NO_EVIDENCE = Evidence(0.0, 0.0, ())
 _EMPTY = sys.intern("")
@@ -302,6 +304,11 @@ class Index:
             joined = score_joined(tokens, listed)
             if joined >= JOINED_MIN and joined > best_score and len(tokens) != len(listed):
                 best_score, best_reasons = joined, [f"name equal when written as one word ({joined:.2f})"]
+            if RESEPARATE_FROM <= best_score < RESEPARATE_BELOW:
+                reseparated, words = score_reseparated(tokens, listed)
+                if reseparated > best_score:
+                    best_score = reseparated
+                    best_reasons = [f"same letters as {words} with the spaces elsewhere ({reseparated:.2f})"]
         return best_score, best_reasons
 
     def _evidence(self, query: Query, entity: int) -> Evidence:

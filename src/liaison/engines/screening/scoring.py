@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations, permutations
 
 from rapidfuzz.distance import OSA
 
@@ -24,6 +25,7 @@ from liaison.engines.screening.names import (
     Role,
     Token,
 )
+from liaison.engines.translit import phonetic_key
 
 MIN_PAIR_SIMILARITY = 0.6
 """Below this, two words are different words, not a misspelling of one another."""
@@ -198,3 +200,31 @@ def score_joined(query: Sequence[Token], other: Sequence[Token]) -> float:
     left = "".join(token.key for token in query)
     right = "".join(token.key for token in other)
     return OSA.normalized_similarity(left, right) if left and right else 0.0
+
+
+def score_reseparated(query: Sequence[Token], other: Sequence[Token]) -> tuple[float, str]:
+    """The query's letters equal the listed words', read across the spaces: a letter slipped over a word boundary
+    ("MikhailS hcherbakov"), two words run together ("NikolaewitschGerasimow"). The listed words may stand in any
+    order and a subset of them may be given; the words the query leaves out cost what a missing word costs.
+    Returns the score and the listed words it matched, or (0, "") when the letters do not agree exactly."""
+    if not query or not other or len(other) > 4 or len(query) > 4:
+        return 0.0, ""
+    left = phonetic_key("".join(token.text for token in query))
+    lengths = [len(token.key) for token in other]
+    best, words = 0.0, ""
+    for size in range(len(other), 1, -1):
+        for subset in combinations(range(len(other)), size):
+            if abs(sum(lengths[i] for i in subset) - len(left)) > 2:
+                continue  # cheap: the keys' lengths already differ (keys change little across a boundary)
+            covered = sum(ROLE_WEIGHT[other[i].role] for i in subset)
+            missing = sum(MISSING_WEIGHT[t.role] / 2.0 for j, t in enumerate(other) if j not in subset)
+            if covered / (covered + missing) <= best:
+                continue
+            for chosen in permutations(subset):
+                first, last = other[chosen[0]].key, other[chosen[-1]].key
+                if first[:2] != left[:2] or last[-2:] != left[-2:]:
+                    continue  # joining words changes their keys only where they meet, never at the ends
+                if phonetic_key("".join(other[i].text for i in chosen)) == left:
+                    best, words = covered / (covered + missing), " ".join(other[i].text for i in chosen)
+                    break
+    return best, words
