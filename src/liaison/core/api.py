@@ -8,8 +8,6 @@ lives in core/audit_api.py for that reason)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -78,18 +76,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, errors.DomainError):
         return Response(errors.api_body(exc), status=exc.status)
     return drf_exception_handler(exc, context)
-
-
-@contextlib.contextmanager
-def service_errors(*, hide_denial: bool = True) -> Iterator[None]:
-    """Transitional: a denial → 404 where the endpoint has not yet scoped its object lookup by action.
-    Everything else is left to :func:`exception_handler`."""
-    try:
-        yield
-    except errors.PermissionDenied as exc:
-        if hide_denial:
-            raise errors.NotFound() from exc
-        raise
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from liaison.core import hooks
+from liaison.core.errors import NotFound
 from liaison.core.models import AuditEntry
 
 
@@ -18,7 +18,7 @@ def can_view_audit(user: Any) -> bool:
 
 def audit_entries(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
     if not can_view_audit(viewer):
-        raise Http404
+        raise NotFound()
     qs = AuditEntry.objects.select_related("personal_part").order_by("-sequence")
     if filters.get("action"):
         qs = qs.filter(action__startswith=str(filters["action"])[:64])

@@ -14,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.core.api import READ_ERRORS, WRITE_ERRORS, actor_for, service_errors
+from liaison.core.api import READ_ERRORS, WRITE_ERRORS, actor_for
+from liaison.core.scoping import Action
 from liaison.integrity import selectors, services
 from liaison.integrity.choices import ClearanceStatus, HitDecision, RelationKind
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
@@ -152,14 +153,13 @@ class WatchlistView(APIView):
         """Import or replace a list. The rescreen of every party is queued (``run``, pending): follow it at
         ``/api/jobs/{run.job}/``."""
         data = _valid(UploadSerializer, request.data)
-        with service_errors(hide_denial=False):
-            result = services.watchlist_import(
-                actor=actor_for(request),
-                path_or_bytes=data["file"].read(),
-                filename=data["file"].name,
-                source=data["source"],
-                version=data.get("version") or None,
-            )
+        result = services.watchlist_import(
+            actor=actor_for(request),
+            path_or_bytes=data["file"].read(),
+            filename=data["file"].name,
+            source=data["source"],
+            version=data.get("version") or None,
+        )
         return Response(ImportedSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -186,10 +186,9 @@ class HitDecideView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Confirm or dismiss an open hit, with a reason."""
-        hit = selectors.hit_get(viewer=request.user, pk=pk)
+        hit = selectors.hit_get(viewer=request.user, pk=pk, action=Action.CHANGE)
         data = _valid(DecisionSerializer, request.data)
-        with service_errors():
-            hit = services.hit_decide(actor=actor_for(request), hit=hit, **data)
+        hit = services.hit_decide(actor=actor_for(request), hit=hit, **data)
         return Response(HitSerializer(hit).data)
 
 
@@ -216,8 +215,7 @@ class RelationListView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
         data = _valid(RelationInputSerializer, request.data)
-        with service_errors():
-            rel = services.relation_save(actor=actor_for(request), organisation=org, data=data)
+        rel = services.relation_save(actor=actor_for(request), organisation=org, data=data)
         return Response(RelationSerializer(rel).data, status=status.HTTP_201_CREATED)
 
 
@@ -230,15 +228,13 @@ class RelationDetailView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
         data = _valid(RelationInputSerializer, request.data)
-        with service_errors():
-            rel = services.relation_save(
-                actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel
-            )
+        rel = services.relation_save(
+            actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel
+        )
         return Response(RelationSerializer(rel).data)
 
     @extend_schema(tags=TAGS, parameters=[ID], responses={204: None, **READ_ERRORS})
     def delete(self, request: Request, pk: int) -> Response:
         rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
-        with service_errors():
-            services.relation_delete(actor=actor_for(request), relation=rel)
+        services.relation_delete(actor=actor_for(request), relation=rel)
         return Response(status=status.HTTP_204_NO_CONTENT)

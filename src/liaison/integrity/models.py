@@ -12,7 +12,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import TimeStampedModel
+from liaison.core.scoping import RestrictedQuerySet
 from liaison.integrity.choices import HitStatus, PartyType, RelationKind, RunStatus, RunTrigger
+
+
+# Hits, runs and watchlists share one policy: screening is for compliance staff only.
+class WatchlistQuerySet(RestrictedQuerySet["Watchlist"]):
+    scope_policy = "liaison.integrity.permissions.screening_scope"
+
+
+class RunQuerySet(RestrictedQuerySet["ScreeningRun"]):
+    scope_policy = "liaison.integrity.permissions.screening_scope"
+
+
+class HitQuerySet(RestrictedQuerySet["ScreeningHit"]):
+    scope_policy = "liaison.integrity.permissions.screening_scope"
+
+
+class RelationQuerySet(RestrictedQuerySet["OrganisationRelation"]):
+    scope_policy = "liaison.integrity.permissions.relation_scope"
 
 
 class Watchlist(models.Model):
@@ -23,6 +41,8 @@ class Watchlist(models.Model):
     loaded_at = models.DateTimeField(_("loaded"))
     entity_count = models.PositiveIntegerField(_("entities"), default=0)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+
+    objects = WatchlistQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +108,8 @@ class OrganisationRelation(TimeStampedModel):
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
 
+    objects = RelationQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation", "kind", "name"]
         verbose_name = _("owner or director")
@@ -121,6 +143,8 @@ class ScreeningRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = RunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -193,6 +217,8 @@ class ScreeningHit(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     created_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    objects = HitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

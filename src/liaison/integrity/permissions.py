@@ -1,13 +1,18 @@
-"""Who may do what in integrity screening. Compliance officers and administrators review; auditors read."""
+"""Who may do what in integrity screening. Compliance officers and administrators review; auditors read.
+
+The ``*_scope`` functions are the ``restrict(user, action)`` policies of the integrity models
+(core/scoping.py): every selector reads through them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from liaison.accounts.roles import Role
 from liaison.core.permissions import Decision, allow, deny
+from liaison.core.scoping import Action
 from liaison.registry.permissions import can_edit_organisation, sees_everything, sees_in_full
 
 REVIEWER_ROLES = (Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER)
@@ -71,3 +76,25 @@ def can_view_relations(user: Any, organisation: Any) -> Decision:
     if sees_in_full(user, organisation) or can_edit_relations(user, organisation):
         return allow()
     return deny(_("Owners and directors of this organisation are not shared with you."))
+
+
+def screening_scope(queryset: QuerySet[Any], user: Any, action: Action) -> QuerySet[Any]:
+    """Hits, runs and watchlists: readers view and export, reviewers change (decide, import, rescreen);
+    nobody deletes (the trail is evidence)."""
+    if action in (Action.VIEW, Action.EXPORT) and can_view_screening(user):
+        return queryset
+    if action == Action.CHANGE and is_reviewer(user):
+        return queryset
+    return queryset.none()
+
+
+def relation_scope(queryset: QuerySet[Any], user: Any, action: Action) -> QuerySet[Any]:
+    """Owners and directors, through their organisation: staff view all; reviewers change all; otherwise
+    only those of organisations the user may change (their own company)."""
+    from liaison.registry.models import Organisation
+
+    if action in (Action.VIEW, Action.EXPORT) and sees_everything(user):
+        return queryset
+    if is_reviewer(user):
+        return queryset
+    return queryset.filter(organisation__in=Organisation.objects.restrict(user, Action.CHANGE).values("pk"))

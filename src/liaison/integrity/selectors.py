@@ -1,4 +1,5 @@
-"""Reads of integrity screening, narrowed to the viewer. Absent and forbidden raise the same 404.
+"""Reads of integrity screening, narrowed to the viewer through ``restrict(viewer, action)``. Absent and
+forbidden raise the same :class:`~liaison.core.errors.NotFound`.
 
 Hits and clearance are for staff only: a company must never learn from the platform that it was flagged.
 """
@@ -10,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from liaison.core.errors import NotFound
+from liaison.core.scoping import Action
 from liaison.integrity import permissions
 from liaison.integrity.choices import HitStatus
 from liaison.integrity.clearance import Clearance, party_clearance
@@ -20,15 +22,23 @@ from liaison.registry.models import Organisation
 
 
 def _require(decision: Any) -> None:
+    """A whole page or list the viewer may not see is as absent as a single record."""
     if not decision:
-        raise Http404
+        raise NotFound()
 
 
 def _pk(value: Any) -> int:
     try:
         return int(value)
     except (TypeError, ValueError) as exc:
-        raise Http404 from exc
+        raise NotFound() from exc
+
+
+def _one(queryset: QuerySet[Any], pk: Any) -> Any:
+    found = queryset.filter(pk=_pk(pk)).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def hit_list(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[ScreeningHit]:
@@ -43,12 +53,10 @@ def hit_list(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[ScreeningHi
     return qs
 
 
-def hit_get(*, viewer: Any, pk: Any) -> ScreeningHit:
-    _require(permissions.can_view_screening(viewer))
-    hit = ScreeningHit.objects.select_related("organisation", "reviewer").filter(pk=_pk(pk)).first()
-    if hit is None:
-        raise Http404
-    return hit
+def hit_get(*, viewer: Any, pk: Any, action: Action = Action.VIEW) -> ScreeningHit:
+    """One hit in the viewer's scope for ``action`` (``change`` = decide on it)."""
+    queryset = ScreeningHit.objects.restrict(viewer, action).select_related("organisation", "reviewer")
+    return _one(queryset, pk)
 
 
 def watchlist_list(*, viewer: Any) -> QuerySet[Watchlist]:
@@ -62,18 +70,11 @@ def run_list(*, viewer: Any, limit: int = 5) -> list[ScreeningRun]:
 
 
 def run_get(*, viewer: Any, pk: Any) -> ScreeningRun:
-    _require(permissions.can_view_screening(viewer))
-    run = ScreeningRun.objects.filter(pk=_pk(pk)).first()
-    if run is None:
-        raise Http404
-    return run
+    return _one(ScreeningRun.objects.restrict(viewer, Action.VIEW), pk)
 
 
 def _organisation(viewer: Any, pk: Any) -> Organisation:
-    org = Organisation.objects.visible_to(viewer).filter(pk=_pk(pk)).first()
-    if org is None:
-        raise Http404
-    return org
+    return _one(Organisation.objects.visible_to(viewer), pk)
 
 
 def relations_of(organisation: Organisation) -> list[OrganisationRelation]:
@@ -110,11 +111,9 @@ def organisation_for_relations(*, viewer: Any, pk: Any) -> Organisation:
 
 
 def relation_for_edit(*, viewer: Any, pk: Any) -> OrganisationRelation:
-    rel = OrganisationRelation.objects.select_related("organisation").filter(pk=_pk(pk)).first()
-    if rel is None or not Organisation.objects.visible_to(viewer).filter(pk=rel.organisation_id).exists():
-        raise Http404
-    _require(permissions.can_edit_relations(viewer, rel.organisation))
-    return rel
+    """An owner or director the viewer may change (through its organisation's scope), else NotFound."""
+    queryset = OrganisationRelation.objects.restrict(viewer, Action.CHANGE).select_related("organisation")
+    return _one(queryset, pk)
 
 
 TRAIL_COLUMNS = (

@@ -4,48 +4,26 @@ as the same 404 as an absent object, so a page never confirms what it will not s
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.core import errors
 from liaison.core.actors import Actor
 from liaison.core.htmx import is_htmx, render_page
-from liaison.core.permissions import PermissionDeniedError
+from liaison.core.scoping import Action
 from liaison.integrity import permissions, selectors, services
 from liaison.integrity.exports import write_trail
 from liaison.integrity.forms import DecisionForm, HitFilterForm, RelationForm, WatchlistUploadForm
 
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def hide_denials(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            raise Http404 from exc
-
-    return wrapper
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        field = name if name in form.fields else None
-        if name == "party_organisation_id":
-            field = "party_organisation"
-        for error in errors:
-            form.add_error(field, error)
 
 
 def _watchlists_context(request: HttpRequest, form: WatchlistUploadForm) -> dict[str, Any]:
@@ -59,7 +37,6 @@ def _watchlists_context(request: HttpRequest, form: WatchlistUploadForm) -> dict
 
 @login_required
 @GET_POST
-@hide_denials
 def watchlists(request: HttpRequest) -> HttpResponse:
     """Lists with versions and counts, recent runs, and the upload form. The rescreen after an import is a
     background job: the request only loads the list and queues it; the run below shows its progress."""
@@ -75,8 +52,8 @@ def watchlists(request: HttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
                 version=form.cleaned_data["version"] or None,
             )
-        except ValidationError as exc:
-            _add_errors(form, exc)
+        except errors.ValidationError as exc:
+            errors.add_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -101,7 +78,6 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@hide_denials
 def rescreen(request: HttpRequest) -> HttpResponse:
     services.screening_run_start(actor=Actor.for_user(request.user))
     messages.success(request, _("Screening of every party has started; its progress is shown below."))
@@ -125,18 +101,15 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@hide_denials
 def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    hit = selectors.hit_get(viewer=request.user, pk=pk)
-    if not permissions.can_decide_hit(request.user, hit):
-        raise Http404
+    hit = selectors.hit_get(viewer=request.user, pk=pk, action=Action.CHANGE)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
             hit = services.hit_decide(actor=Actor.for_user(request.user), hit=hit, **form.cleaned_data)
             form = DecisionForm()
-        except ValidationError as exc:
-            _add_errors(form, exc)
+        except errors.ValidationError as exc:
+            errors.add_to_form(form, exc)
     if is_htmx(request):
         return render(request, "integrity/partials/_hit_row.html", {"hit": hit, "form": form, "can_decide": True})
     if form.errors:
@@ -153,7 +126,6 @@ def organisation_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def relations(request: HttpRequest, pk: int) -> HttpResponse:
     """Owners and directors of an organisation: the list for those who may see it, the form for editors."""
     org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
@@ -161,12 +133,12 @@ def relations(request: HttpRequest, pk: int) -> HttpResponse:
     form = RelationForm(request.POST or None, viewer=request.user, organisation=org)
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            raise errors.NotFound()
         if form.is_valid():
             try:
                 services.relation_save(actor=Actor.for_user(request.user), organisation=org, data=form.service_data())
-            except ValidationError as exc:
-                _add_errors(form, exc)
+            except errors.ValidationError as exc:
+                errors.add_to_form(form, exc)
             else:
                 messages.success(request, _("Saved; the new entry is being screened."))
                 return redirect("integrity:relations", pk=org.pk)
@@ -176,7 +148,6 @@ def relations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@hide_denials
 def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
     services.relation_delete(actor=Actor.for_user(request.user), relation=rel)
@@ -188,7 +159,7 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def trail_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "json"}:
-        raise Http404
+        raise errors.NotFound()
     records = selectors.trail(viewer=request.user)
     buffer = io.StringIO()
     write_trail(buffer, fmt, records)

@@ -1,6 +1,8 @@
 """The registry's REST API. Reads go through the selectors (so a company sees only what is shared with it),
 writes through the services (so they are validated, permission-checked and audited); serializers only validate
-input and shape output. A denial on an existing object answers 404, like an absent one."""
+input and shape output. Objects are looked up in the viewer's scope for the action (view for reads, change for
+writes), so a denial on an existing object answers 404 like an absent one; domain errors become responses in
+core.api.exception_handler."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.pagination import LimitOffsetPagination
@@ -16,7 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.core.api import READ_ERRORS, WRITE_ERRORS, ErrorSerializer, actor_for, service_errors
+from liaison.core.api import READ_ERRORS, WRITE_ERRORS, ErrorSerializer, actor_for
+from liaison.core.errors import NotFound
+from liaison.core.scoping import Action
 from liaison.registry import selectors, services
 from liaison.registry.api_serializers import (
     CertificationInputSerializer,
@@ -104,8 +107,7 @@ class OrganisationViewSet(viewsets.ViewSet):
 
     def create(self, request: Request) -> Response:
         data = _validated(OrganisationInputSerializer, request.data, partial=False)
-        with service_errors(hide_denial=False):
-            result = services.organisation_create(actor=actor_for(request), data=data)
+        result = services.organisation_create(actor=actor_for(request), data=data)
         visible = set(
             Organisation.objects.visible_to(request.user)
             .filter(pk__in=[o.pk for o in result.possible_duplicates])
@@ -118,10 +120,9 @@ class OrganisationViewSet(viewsets.ViewSet):
         return Response(OrganisationCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
-        org = selectors.organisation_get(viewer=request.user, pk=pk)
+        org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
         data = _validated(OrganisationInputSerializer, request.data, partial=True)
-        with service_errors():
-            result = services.organisation_update(actor=actor_for(request), organisation=org, data=data)
+        result = services.organisation_update(actor=actor_for(request), organisation=org, data=data)
         return Response(_card(request.user, selectors.organisation_get(viewer=request.user, pk=result.organisation.pk)))
 
 
@@ -136,11 +137,19 @@ class _OrganisationChildViewSet(viewsets.ViewSet):
     that is not shared lists empty and its items are 404), written through the organisation's services."""
 
     lookup_value_regex = r"\d+"
+    related_name: str
     output: type[serializers.Serializer]
     input: type[serializers.Serializer]
 
     def _organisation(self) -> Organisation:
         return selectors.organisation_get(viewer=self.request.user, pk=self.kwargs["organisation_pk"])
+
+    def _organisation_for_edit(self) -> Organisation:
+        return selectors.organisation_for_edit(viewer=self.request.user, pk=self.kwargs["organisation_pk"])
+
+    def _get_for_edit(self, organisation: Organisation, pk: str) -> Any:
+        viewer, related_name = self.request.user, self.related_name
+        return selectors.child_get(viewer=viewer, organisation=organisation, related_name=related_name, pk=pk)
 
     def _visible(self, organisation: Organisation) -> list[Any]:
         raise NotImplementedError
@@ -151,7 +160,7 @@ class _OrganisationChildViewSet(viewsets.ViewSet):
     def _get(self, organisation: Organisation, pk: str) -> Any:
         found = next((item for item in self._visible(organisation) if str(item.pk) == pk), None)
         if found is None:
-            raise Http404
+            raise NotFound()
         return found
 
     def list(self, request: Request, organisation_pk: str) -> Response:
@@ -161,18 +170,16 @@ class _OrganisationChildViewSet(viewsets.ViewSet):
         return Response(self.output(self._get(self._organisation(), pk)).data)
 
     def create(self, request: Request, organisation_pk: str) -> Response:
-        organisation = self._organisation()
+        organisation = self._organisation_for_edit()
         data = _validated(self.input, request.data, partial=False)
-        with service_errors():
-            instance = self._save(organisation, data)
+        instance = self._save(organisation, data)
         return Response(self.output(instance).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        organisation = self._organisation()
-        instance = self._get(organisation, pk)
+        organisation = self._organisation_for_edit()
+        instance = self._get_for_edit(organisation, pk)
         data = _validated(self.input, request.data, partial=True)
-        with service_errors():
-            instance = self._save(organisation, data, instance)
+        instance = self._save(organisation, data, instance)
         return Response(self.output(instance).data)
 
 
@@ -197,7 +204,7 @@ def _child_schema(output: Any, input_: Any, tag: str, *, deletable: bool = True)
 
 @_child_schema(ProductSerializer, ProductInputSerializer, "products")
 class ProductViewSet(_OrganisationChildViewSet):
-    output, input = ProductSerializer, ProductInputSerializer
+    output, input, related_name = ProductSerializer, ProductInputSerializer, "products"
 
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.products_visible(viewer=self.request.user, organisation=organisation)
@@ -208,15 +215,14 @@ class ProductViewSet(_OrganisationChildViewSet):
         )
 
     def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        product = self._get(self._organisation(), pk)
-        with service_errors():
-            services.product_delete(actor=actor_for(request), product=product)
+        product = self._get_for_edit(self._organisation_for_edit(), pk)
+        services.product_delete(actor=actor_for(request), product=product)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @_child_schema(CertificationSerializer, CertificationInputSerializer, "certifications")
 class CertificationViewSet(_OrganisationChildViewSet):
-    output, input = CertificationSerializer, CertificationInputSerializer
+    output, input, related_name = CertificationSerializer, CertificationInputSerializer, "certifications"
 
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.certifications_visible(viewer=self.request.user, organisation=organisation)
@@ -227,9 +233,8 @@ class CertificationViewSet(_OrganisationChildViewSet):
         )
 
     def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        certification = self._get(self._organisation(), pk)
-        with service_errors():
-            services.certification_delete(actor=actor_for(request), certification=certification)
+        certification = self._get_for_edit(self._organisation_for_edit(), pk)
+        services.certification_delete(actor=actor_for(request), certification=certification)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -237,7 +242,7 @@ class CertificationViewSet(_OrganisationChildViewSet):
 class PersonViewSet(_OrganisationChildViewSet):
     """Contact persons. There is no delete: people are erased (GDPR Art. 17) through /api/people/{id}/erase/."""
 
-    output, input = PersonSerializer, PersonInputSerializer
+    output, input, related_name = PersonSerializer, PersonInputSerializer, "people"
 
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.people_visible(viewer=self.request.user, organisation=organisation)
@@ -249,15 +254,8 @@ class PersonViewSet(_OrganisationChildViewSet):
 
 
 def _person(request: Request, pk: str) -> Person:
-    """A person of an organisation the caller may see (the services then require edit rights)."""
-    person = (
-        Person.objects.select_related("organisation")
-        .filter(pk=pk, erased_at__isnull=True, organisation__in=Organisation.objects.visible_to(request.user))
-        .first()
-    )
-    if person is None:
-        raise Http404
-    return person
+    """A person whose data the caller may manage: the organisation's editors (absent otherwise)."""
+    return selectors.person_get(viewer=request.user, pk=pk, action=Action.CHANGE)
 
 
 class PersonExportView(APIView):
@@ -270,8 +268,7 @@ class PersonExportView(APIView):
     def get(self, request: Request, pk: str) -> Response:
         """Everything stored about a person (GDPR Art. 15). The export itself is audited."""
         person = _person(request, pk)
-        with service_errors():
-            export = services.person_export(actor=actor_for(request), person=person)
+        export = services.person_export(actor=actor_for(request), person=person)
         return Response(PersonExportSerializer(export).data)
 
 
@@ -287,8 +284,7 @@ class PersonEraseView(APIView):
         """Erase a person (GDPR Art. 17) giving the reason, e.g. the request reference."""
         person = _person(request, pk)
         data = _validated(PersonErasureSerializer, request.data, partial=False)
-        with service_errors():
-            services.person_erase(actor=actor_for(request), person=person, reason=data["reason"])
+        services.person_erase(actor=actor_for(request), person=person, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -319,22 +315,20 @@ class TechnologyFieldViewSet(viewsets.ViewSet):
 
     def create(self, request: Request) -> Response:
         data = _validated(TechnologyFieldInputSerializer, request.data, partial=False)
-        with service_errors(hide_denial=False):
-            field = services.technology_field_save(actor=actor_for(request), data=data)
+        field = services.technology_field_save(actor=actor_for(request), data=data)
         return Response(TechnologyFieldSerializer(field).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         field = _technology_field(pk)
         data = _validated(TechnologyFieldInputSerializer, request.data, partial=True)
-        with service_errors(hide_denial=False):
-            field = services.technology_field_save(actor=actor_for(request), data=data, technology_field=field)
+        field = services.technology_field_save(actor=actor_for(request), data=data, technology_field=field)
         return Response(TechnologyFieldSerializer(field).data)
 
 
 def _technology_field(pk: str) -> TechnologyField:
     field = TechnologyField.objects.select_related("parent").filter(pk=pk).first()
     if field is None:
-        raise Http404
+        raise NotFound()
     return field
 
 

@@ -108,7 +108,9 @@ def _child_scope(group: str) -> Any:
         parents = Organisation.objects.restrict(user, action)
         if action in (Action.VIEW, Action.EXPORT):
             parents = parents.filter(group_scope(user, group))
-        return queryset.filter(organisation__in=parents.values("pk"))
+        queryset = queryset.filter(organisation__in=parents.values("pk"))
+        # An erased person is gone for every purpose but the audit trail.
+        return queryset.filter(erased_at__isnull=True) if group == "people" else queryset
 
     scope.__doc__ = f"Through the parent organisation's scope; viewing also needs its '{group}' group."
     return scope

@@ -1,4 +1,5 @@
-"""Reads of the registry, always narrowed to what the viewer may see. Absent and forbidden raise the same 404."""
+"""Reads of the registry, always narrowed to what the viewer may do (``restrict(viewer, action)``). Absent and
+forbidden raise the same :class:`~liaison.core.errors.NotFound`."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
 
-from liaison.core.scoping import json_list_contains
+from liaison.core.errors import NotFound
+from liaison.core.scoping import Action, json_list_contains
 from liaison.registry import permissions, search
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 
@@ -130,29 +131,52 @@ def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int
     return organisations_in_order(organisation_ranked_ids(viewer=viewer, filters=filters)[:limit])
 
 
-def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
+def get_in_scope(queryset: QuerySet[Any], pk: Any) -> Any:
+    """The row ``pk`` of an already restricted queryset, or NotFound (also for a malformed key)."""
     try:
-        org = (
-            Organisation.objects.visible_to(viewer)
-            .prefetch_related(
-                "technology_fields",
-                "certifications",
-                Prefetch("products", queryset=Product.objects.select_related("technology_field")),
-            )
-            .prefetch_related(Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)))
-            .get(pk=int(pk))
+        return queryset.get(pk=int(pk))
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
+    queryset = (
+        Organisation.objects.visible_to(viewer)
+        .prefetch_related(
+            "technology_fields",
+            "certifications",
+            Prefetch("products", queryset=Product.objects.select_related("technology_field")),
         )
-    except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-    return org
+        .prefetch_related(Prefetch("people", queryset=Person.objects.filter(erased_at__isnull=True)))
+    )
+    return get_in_scope(queryset, pk)
 
 
 def organisation_for_edit(*, viewer: Any, pk: Any) -> Organisation:
-    """The organisation if the viewer may edit it; otherwise the same 404 as an absent one."""
-    org = organisation_get(viewer=viewer, pk=pk)
-    if not permissions.can_edit_organisation(viewer, org):
-        raise Http404
-    return org
+    """The organisation if the viewer may change it; otherwise the same NotFound as an absent one."""
+    return get_in_scope(Organisation.objects.restrict(viewer, Action.CHANGE), pk)
+
+
+CHILD_MODELS: dict[str, type[Product | Person | Certification]] = {
+    "products": Product,
+    "people": Person,
+    "certifications": Certification,
+}
+
+
+def child_get(
+    *, viewer: Any, organisation: Organisation, related_name: str, pk: Any, action: Action = Action.CHANGE
+) -> Any:
+    """One product, person or certification of ``organisation``, reached through its model's scope for
+    ``action`` (which goes through the parent's): a foreign or absent child is the same NotFound."""
+    model = CHILD_MODELS[related_name]
+    return get_in_scope(model.objects.restrict(viewer, action).filter(organisation=organisation), pk)
+
+
+def person_get(*, viewer: Any, pk: Any, action: Action = Action.VIEW) -> Person:
+    """A contact person (not erased) by key alone, through its organisation's scope (GDPR export/erasure)."""
+    queryset = Person.objects.restrict(viewer, action).select_related("organisation")
+    return get_in_scope(queryset, pk)
 
 
 def organisation_card(*, viewer: Any, organisation: Organisation) -> dict[str, Any]:

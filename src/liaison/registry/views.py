@@ -1,24 +1,23 @@
 """The registry's web pages: thin views that parse a form, call a service or selector and render.
 
-Every organisation is fetched through the selectors, so absent and forbidden are the same 404; a service's
-permission refusal is turned into that 404 as well (``hide_denials``), so a page never confirms that
-something it will not show exists.
+Every organisation and child is fetched through the selectors scoped by action (view for pages, change for
+forms), so absent and forbidden are the same 404 and a page never confirms that something it will not show
+exists. Domain errors become responses in one place (core.middleware.DomainErrorMiddleware).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -28,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods
 
+from liaison.core import errors
 from liaison.core.actors import Actor
 from liaison.core.exports import json_dumps
 from liaison.core.htmx import render_page
-from liaison.core.permissions import PermissionDeniedError
 from liaison.registry import choices, forms, permissions, selectors, services
 from liaison.registry.models import Organisation, TechnologyField
 
@@ -39,30 +38,8 @@ PAGE_SIZE = 50
 GET_POST = require_http_methods(["GET", "POST"])
 
 
-def hide_denials(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A service's permission refusal looks like an absent object, exactly as the selectors answer."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            raise Http404 from exc
-
-    return wrapper
-
-
 def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's field errors next to the fields; errors for fields the form lacks go on top."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
-    aliases = {"technology_field_id": "technology_field", "parent_id": "parent"}
-    for name, msgs in errors.items():
-        name = aliases.get(name, name)
-        form.add_error(name if name in form.fields else None, msgs)
 
 
 def _submit(form: Form, save: Callable[[dict[str, Any]], Any]) -> tuple[bool, Any]:
@@ -72,8 +49,8 @@ def _submit(form: Form, save: Callable[[dict[str, Any]], Any]) -> tuple[bool, An
     data = form.service_data() if isinstance(form, forms.ModelFieldsForm) else dict(form.cleaned_data)
     try:
         return True, save(data)
-    except ValidationError as exc:
-        _add_service_errors(form, exc)
+    except errors.ValidationError as exc:
+        errors.add_to_form(form, exc)
         return False, None
 
 
@@ -188,10 +165,9 @@ def _duplicates_warning(duplicates: list[Organisation]) -> str:
 
 @login_required
 @GET_POST
-@hide_denials
 def organisation_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_organisation(request.user):
-        raise Http404
+        raise errors.NotFound()
     form = forms.OrganisationForm(request.POST if request.method == "POST" else None)
     saved, result = _submit(form, lambda data: services.organisation_create(actor=_actor(request), data=data))
     if not saved:
@@ -204,7 +180,6 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
     form = forms.OrganisationForm(
@@ -221,10 +196,10 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _child(items: Iterable[Any], pk: int) -> Any:
-    """One child (product, person, certification) of an organisation the viewer may edit, or 404."""
+    """One item of an already scoped list, or NotFound."""
     found = next((item for item in items if item.pk == pk), None)
     if found is None:
-        raise Http404
+        raise errors.NotFound()
     return found
 
 
@@ -254,7 +229,6 @@ CERTIFICATION = ChildKind(
 
 
 @method_decorator(login_required, name="dispatch")
-@method_decorator(hide_denials, name="dispatch")
 class ObjectChildView(View):
     """The shared frame of the child pages (NetBox's generic object views): the organisation comes through the
     editing selector, the child through the organisation (so a foreign child is the same 404 as an absent one),
@@ -274,7 +248,12 @@ class ObjectChildView(View):
             return self.http_method_not_allowed(request)
         org = selectors.organisation_for_edit(viewer=request.user, pk=kwargs["pk"])
         child_pk = kwargs.get(self.child.url_kwarg)
-        instance = _child(getattr(org, self.child.related_name).all(), child_pk) if child_pk is not None else None
+        related_name = self.child.related_name
+        instance = (
+            selectors.child_get(viewer=request.user, organisation=org, related_name=related_name, pk=child_pk)
+            if child_pk is not None
+            else None
+        )
         return self.handle(request, org, instance)
 
     def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
@@ -307,7 +286,7 @@ class ObjectChildDeleteView(ObjectChildView):
     def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
         kind = self.child
         if kind.delete is None or instance is None:
-            raise Http404
+            raise errors.NotFound()
         if request.method == "POST":
             kind.delete(actor=_actor(request), **{kind.model_name: instance})
             return self.done(request, org, _("Deleted."))
@@ -357,7 +336,7 @@ certification_delete = ObjectChildDeleteView.as_view(kind=CERTIFICATION)
 
 def _require_taxonomy_editor(request: HttpRequest) -> list[tuple[TechnologyField, int]]:
     if not permissions.can_edit_taxonomy(request.user):
-        raise Http404
+        raise errors.NotFound()
     return selectors.technology_field_tree()
 
 
@@ -371,7 +350,6 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def taxonomy_create(request: HttpRequest) -> HttpResponse:
     _require_taxonomy_editor(request)
     return _taxonomy_form(request, None)
@@ -379,7 +357,6 @@ def taxonomy_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def taxonomy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tree = _require_taxonomy_editor(request)
     return _taxonomy_form(request, _child((f for f, _depth in tree), pk))

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from liaison.accounts.models import User
 from liaison.core.actors import Actor
+from liaison.core.errors import LiaisonCommand
 from liaison.core.exports import json_dumps
-from liaison.core.permissions import PermissionDeniedError
-from liaison.registry import services
-from liaison.registry.models import Person
+from liaison.core.scoping import Action
+from liaison.registry import selectors, services
 
 
-class Command(BaseCommand):
+class Command(LiaisonCommand):
     help = "Export (Art. 15) or erase (Art. 17) everything stored about a contact person."
 
     def add_arguments(self, parser: Any) -> None:
@@ -31,18 +30,11 @@ class Command(BaseCommand):
         acting = User.objects.filter(username=user, is_active=True).first()
         if acting is None:
             raise CommandError(f"no active user {user!r}")
-        person = Person.objects.select_related("organisation").filter(pk=person_id).first()
-        try:
-            if person is None:
-                raise PermissionDeniedError(services.permissions.deny("not found"))
-            actor = Actor.cli(acting)
-            if action == "export":
-                self.stdout.write(json_dumps(services.person_export(actor=actor, person=person)))
-            else:
-                services.person_erase(actor=actor, person=person, reason=options["reason"])
-                self.stdout.write(f"person {person_id} erased")
-        except PermissionDeniedError as exc:
-            # Absent and forbidden look the same, as on the web and the API.
-            raise CommandError(f"person {person_id}: not found") from exc
-        except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        # Absent and forbidden look the same (NotFound), as on the web and the API; LiaisonCommand reports it.
+        person = selectors.person_get(viewer=acting, pk=person_id, action=Action.CHANGE)
+        actor = Actor.cli(acting)
+        if action == "export":
+            self.stdout.write(json_dumps(services.person_export(actor=actor, person=person)))
+        else:
+            services.person_erase(actor=actor, person=person, reason=options["reason"])
+            self.stdout.write(f"person {person_id} erased")
