@@ -103,20 +103,24 @@ def make_viewers() -> dict[str, Any]:
     from liaison.accounts.models import User
     from liaison.core.actors import Actor
     from liaison.registry.models import Organisation
+    from liaison.registry.services import memberships_add
 
     actor = Actor.system("benchmark")
     users = {}
     home = Organisation.objects.filter(country="DE", shared_groups=["profile"]).order_by("pk").first()
     for role in VIEWERS:
-        user = User.objects.filter(username=f"bench_{role}").first() or services.user_create(
-            actor=actor,
-            username=f"bench_{role}",
-            email=f"{role}@bench.example",
-            password="-",  # noqa: S106 (unusable: force_login only)
-            roles=[role],
-            organisation_ids=[home.pk] if role == "company_representative" else [],
-            check_password=False,
-        )
+        user = User.objects.filter(username=f"bench_{role}").first()
+        if user is None:
+            user = services.user_create(
+                actor=actor,
+                username=f"bench_{role}",
+                email=f"{role}@bench.example",
+                password="-",  # noqa: S106 (unusable: force_login only)
+                roles=[role],
+                check_password=False,
+            )
+            if role == "company_representative":  # memberships are the registry's since Membership moved there
+                memberships_add(actor=actor, user=user, organisation_ids=[home.pk])
         users[role] = user
     officer = users["liaison_officer"]
     TOTPDevice.objects.get_or_create(user=officer, name="bench", defaults={"confirmed": True})
