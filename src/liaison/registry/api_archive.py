@@ -1,7 +1,7 @@
 """API actions that end an organisation's active life: archive, restore, dismiss a possible duplicate, merge.
 
-The organisation comes through the selector (absent and invisible are the same 404); the service decides the
-permission and a refusal answers 404 as well, so the API never confirms a record the caller may not act on."""
+The organisations come through the delete scope (``restrict(user, "delete")``: the liaison office), so absent,
+invisible and not-yours are the same 404 and the API never confirms a record the caller may not act on."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.core.api import WRITE_ERRORS, actor_for, service_errors
+from liaison.core.api import WRITE_ERRORS, actor_for
+from liaison.core.scoping import Action
 from liaison.registry import archiving, selectors
 from liaison.registry.models import Organisation
 
@@ -50,7 +51,7 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
 
 
 def _organisation(request: Request, pk: Any) -> Organisation:
-    return selectors.organisation_get(viewer=request.user, pk=pk)
+    return selectors.organisation_for(viewer=request.user, pk=pk, action=Action.DELETE)
 
 
 @extend_schema(tags=["organisations"], parameters=[ID])
@@ -60,8 +61,7 @@ class OrganisationArchiveView(APIView):
     @extend_schema(request=ReasonSerializer, responses={200: ArchiveStateSerializer, **WRITE_ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         org, data = _organisation(request, pk), _valid(ReasonSerializer, request.data)
-        with service_errors():
-            org = archiving.organisation_archive(actor=actor_for(request), organisation=org, reason=data["reason"])
+        org = archiving.organisation_archive(actor=actor_for(request), organisation=org, reason=data["reason"])
         return Response(ArchiveStateSerializer(org).data)
 
 
@@ -72,8 +72,7 @@ class OrganisationRestoreView(APIView):
     @extend_schema(request=None, responses={200: ArchiveStateSerializer, **WRITE_ERRORS})
     def post(self, request: Request, pk: int) -> Response:
         org = _organisation(request, pk)
-        with service_errors():
-            org = archiving.organisation_restore(actor=actor_for(request), organisation=org)
+        org = archiving.organisation_restore(actor=actor_for(request), organisation=org)
         return Response(ArchiveStateSerializer(org).data)
 
 
@@ -85,8 +84,7 @@ class DuplicateDismissView(APIView):
     def post(self, request: Request, pk: int, other_pk: int) -> Response:
         org, other = _organisation(request, pk), _organisation(request, other_pk)
         data = _valid(ReasonSerializer, request.data)
-        with service_errors():
-            archiving.duplicate_dismiss(actor=actor_for(request), organisation=org, other=other, reason=data["reason"])
+        archiving.duplicate_dismiss(actor=actor_for(request), organisation=org, other=other, reason=data["reason"])
         return Response(status=204)
 
 
@@ -98,8 +96,7 @@ class OrganisationMergeView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         survivor, data = _organisation(request, pk), _valid(MergeInputSerializer, request.data)
         other = _organisation(request, data["other"])
-        with service_errors():
-            result = archiving.organisation_merge(
-                actor=actor_for(request), survivor=survivor, other=other, reason=data["reason"]
-            )
+        result = archiving.organisation_merge(
+            actor=actor_for(request), survivor=survivor, other=other, reason=data["reason"]
+        )
         return Response(MergeResultSerializer(result).data)

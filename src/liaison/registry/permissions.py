@@ -74,8 +74,8 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
 def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Action.VIEW) -> QuerySet[Any]:
     """View/export: the liaison office, compliance and audit see every organisation, archived ones too (lists hide
     those unless asked); a company representative the active ones that are their own or share anything; a
-    ministry official the active ones of their country or that share anything. Change/delete: the liaison
-    office every one, a representative their own active ones."""
+    ministry official the active ones of their country or that share anything. Change: the liaison office every
+    one, a representative their own active ones. Delete (archive, merge away): the liaison office only."""
     if not _is_authenticated(user):
         return queryset.none()
     if action in (Action.VIEW, Action.EXPORT):
@@ -87,7 +87,7 @@ def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Acti
         return queryset.none()
     if user.is_superuser or user.has_role(*EDITOR_ROLES):
         return queryset
-    if user.has_role(Role.COMPANY_REPRESENTATIVE):
+    if action == Action.CHANGE and user.has_role(Role.COMPANY_REPRESENTATIVE):
         return queryset.filter(pk__in=member_organisation_ids(user), archived_at__isnull=True)
     return queryset.none()
 
@@ -105,7 +105,8 @@ def _child_scope(group: str) -> Any:
     def scope(queryset: QuerySet[Any], user: Any, action: Action) -> QuerySet[Any]:
         from liaison.registry.models import Organisation
 
-        parents = Organisation.objects.restrict(user, action)
+        # Adding or removing a child changes its organisation; it does not delete it.
+        parents = Organisation.objects.restrict(user, Action.CHANGE if action == Action.DELETE else action)
         if action in (Action.VIEW, Action.EXPORT):
             parents = parents.filter(group_scope(user, group))
         queryset = queryset.filter(organisation__in=parents.values("pk"))

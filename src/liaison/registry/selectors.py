@@ -152,9 +152,13 @@ def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
     return get_in_scope(queryset, pk)
 
 
+def organisation_for(*, viewer: Any, pk: Any, action: Action) -> Organisation:
+    """The organisation if the viewer may take ``action`` on it; otherwise the same NotFound as an absent one."""
+    return get_in_scope(Organisation.objects.restrict(viewer, action), pk)
+
+
 def organisation_for_edit(*, viewer: Any, pk: Any) -> Organisation:
-    """The organisation if the viewer may change it; otherwise the same NotFound as an absent one."""
-    return get_in_scope(Organisation.objects.restrict(viewer, Action.CHANGE), pk)
+    return organisation_for(viewer=viewer, pk=pk, action=Action.CHANGE)
 
 
 CHILD_MODELS: dict[str, type[Product | Person | Certification]] = {

@@ -1,7 +1,8 @@
 """Pages that end an organisation's active life: archive, restore, dismiss a possible-duplicate flag, merge.
 
-Each is a confirmation page (GET) and the service call (POST). Who may not act gets the same 404 as for an
-absent organisation, as everywhere in the registry."""
+Each is a confirmation page (GET) and the service call (POST). The organisations come through the delete scope
+(``restrict(user, "delete")``: the liaison office), so who may not act gets the same 404 as for an absent
+organisation, as everywhere in the registry."""
 
 from __future__ import annotations
 
@@ -10,20 +11,22 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.core.errors import NotFound
 from liaison.core.permissions import Decision
+from liaison.core.scoping import Action
 from liaison.registry import archiving, forms, permissions, selectors
 from liaison.registry.models import Organisation
-from liaison.registry.views import GET_POST, _actor, _submit, hide_denials
+from liaison.registry.views import GET_POST, _actor, _submit
 
 
 def _allowed(decision: Decision) -> None:
     if not decision:
-        raise Http404
+        raise NotFound()
 
 
 def _page(request: HttpRequest, org: Organisation, form: Form, **context: Any) -> HttpResponse:
@@ -41,9 +44,8 @@ def _done(request: HttpRequest, message: str, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organisation_get(viewer=request.user, pk=pk)
+    org = selectors.organisation_for(viewer=request.user, pk=pk, action=Action.DELETE)
     _allowed(permissions.can_archive_organisation(request.user, org))
     form, actor = _form(request, forms.ReasonForm), _actor(request)
     saved, _org = _submit(
@@ -58,9 +60,8 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
-@hide_denials
 def organisation_restore(request: HttpRequest, pk: int) -> HttpResponse:
-    org = selectors.organisation_get(viewer=request.user, pk=pk)
+    org = selectors.organisation_for(viewer=request.user, pk=pk, action=Action.DELETE)
     _allowed(permissions.can_archive_organisation(request.user, org))
     form, actor = _form(request, forms.ConfirmForm), _actor(request)
     saved, _org = _submit(form, lambda d: archiving.organisation_restore(actor=actor, organisation=org))
@@ -73,16 +74,15 @@ def organisation_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def _pair(request: HttpRequest, pk: int, other_pk: int) -> tuple[Organisation, Organisation]:
     """The organisation and one of its flagged possible duplicates, for the liaison office only."""
     _allowed(permissions.can_resolve_duplicates(request.user))
-    org = selectors.organisation_get(viewer=request.user, pk=pk)
+    org = selectors.organisation_for(viewer=request.user, pk=pk, action=Action.DELETE)
     other = org.possible_duplicates.filter(pk=other_pk).first()
     if other is None:
-        raise Http404
+        raise NotFound()
     return org, other
 
 
 @login_required
 @GET_POST
-@hide_denials
 def duplicate_dismiss(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     org, other = _pair(request, pk, other_pk)
     form, actor = _form(request, forms.ReasonForm), _actor(request)
@@ -99,7 +99,6 @@ def duplicate_dismiss(request: HttpRequest, pk: int, other_pk: int) -> HttpRespo
 
 @login_required
 @GET_POST
-@hide_denials
 def duplicate_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
     org, other = _pair(request, pk, other_pk)
     form, actor = _form(request, forms.MergeForm, pair=(org, other), initial={"survivor": org.pk}), _actor(request)
