@@ -49,28 +49,28 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     import pyexpat
 
-    from liaison.registry import import_parsers, importing
+    from liaison.registry import import_parsers, import_xlsx, importing
 
     print(f"{pyexpat.EXPAT_VERSION}; token limit {importing.LIMITS.max_xml_token} bytes")
     for mib in args.mib:
         data = _workbook(mib)
         guarded, refusal = _timed(importing.parse_file, data)
-        scan = import_parsers._inspect_zip
-        import_parsers._inspect_zip = lambda data, reader: None  # type: ignore[assignment]
+        scan = import_xlsx._inspect_zip
+        import_xlsx._inspect_zip = lambda data, reader: None  # type: ignore[assignment]
         try:
             unguarded, _outcome = _timed(importing.parse_file, data)
         finally:
-            import_parsers._inspect_zip = scan
+            import_xlsx._inspect_zip = scan
         print(
             f"{mib} MiB token, {len(data) / 1e6:.1f} MB file: guarded {guarded * 1000:.0f} ms ({refusal}…); "
             f"unguarded {unguarded:.1f} s"
         )
     if args.rows:
-        _real_workbook(args.rows, import_parsers, importing)
+        _real_workbook(args.rows, import_parsers, import_xlsx, importing)
     return 0
 
 
-def _real_workbook(rows: int, import_parsers: Any, importing: Any) -> None:
+def _real_workbook(rows: int, import_parsers: Any, import_xlsx: Any, importing: Any) -> None:
     import io
 
     from openpyxl import Workbook
@@ -86,12 +86,12 @@ def _real_workbook(rows: int, import_parsers: Any, importing: Any) -> None:
     workbook.save(buffer)
     data = buffer.getvalue()
     with_scan, _outcome = _timed(importing.parse_file, data)
-    scan = import_parsers._inspect_zip
-    import_parsers._inspect_zip = lambda data, reader: None
+    scan = import_xlsx._inspect_zip
+    import_xlsx._inspect_zip = lambda data, reader: None
     try:
         without, _outcome = _timed(importing.parse_file, data)
     finally:
-        import_parsers._inspect_zip = scan
+        import_xlsx._inspect_zip = scan
     unpacked = import_parsers.bytes_to_parse("real.xlsx", data)
     print(
         f"real workbook, {rows} rows, {len(data) / 1e6:.2f} MB ({unpacked / 1e6:.1f} MB unpacked): "

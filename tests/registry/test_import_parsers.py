@@ -19,7 +19,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from liaison.registry import import_parsers, importing
+from liaison.registry import import_parsers, import_xlsx, importing
 from tests.registry.import_files import SHEET_HEAD, SHEET_TAIL, csv_bytes, inline_row, xlsx_of, xlsx_with_sheet
 
 
@@ -192,12 +192,12 @@ def test_xlsx_cell_of_the_largest_size_excel_allows_is_read_intact() -> None:
 @pytest.mark.parametrize("size", [64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 64 * 1024 + 7])
 def test_token_scan_measures_runs_across_chunk_boundaries_exactly(size: int) -> None:
     limits = replace(importing.LIMITS, max_xml_token=size)
-    reader = import_parsers._Reader(importing.SCHEMA, limits, import_parsers._Budget(None))
+    reader = import_parsers.Reader(importing.SCHEMA, limits, import_parsers.Budget(None))
     for offset in (0, 1, 1000):
         exact = b"<a>" + b"x" * offset + b"<" + b"y" * size + b">" + b"z" * 5
-        import_parsers._scan_tokens(io.BytesIO(exact), "p", reader)  # a run of exactly the limit passes
+        import_xlsx._scan_tokens(io.BytesIO(exact), "p", reader)  # a run of exactly the limit passes
         with pytest.raises(ValidationError):
-            import_parsers._scan_tokens(io.BytesIO(exact.replace(b"y>", b"yy>")), "p", reader)
+            import_xlsx._scan_tokens(io.BytesIO(exact.replace(b"y>", b"yy>")), "p", reader)
 
 
 def test_xlsx_cells_far_to_the_right_are_not_padded_and_too_wide_a_sheet_is_refused() -> None:

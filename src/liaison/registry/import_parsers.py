@@ -3,6 +3,7 @@
 The caller passes the allowed columns (:class:`Schema`) and the :class:`Limits`; this module reads no settings,
 no models and no database, so the service, the background job, the CLI and the benchmarks share it. Django is
 used only for ``gettext`` and for ``ValidationError``, the exception forms and views already know how to show.
+CSV and JSON are read here; XLSX, the one format that inflates and parses XML, in :mod:`.import_xlsx`.
 
 A file that cannot be read safely is refused as a whole (``ValidationError({"file": [...]})``): too big, not
 UTF-8, malformed, a zip bomb, an XML token longer than any cell can be, formulas, nesting too deep, unknown
@@ -22,7 +23,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -32,7 +33,6 @@ from liaison.core.exports import _FORMULA_START
 _LIST_SPLIT = re.compile(r"[;|]")
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-_SCAN_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,11 @@ class SourceRow:
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
-class _CellError(ValueError):
+class CellError(ValueError):
     """A value that cannot be imported; becomes an error of its row and field."""
 
 
-class _Budget:
+class Budget:
     """The time budget of one file, checked between rows and chunks (each step is itself bounded)."""
 
     def __init__(self, seconds: float | None) -> None:
@@ -108,17 +108,23 @@ def parse_file(name: str, data: bytes, *, schema: Schema, limits: Limits) -> lis
     if not data.strip():
         raise refuse(_("The file is empty."))
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    parsers: dict[str, Callable[[bytes, _Reader], list[SourceRow]]] = {
+    parsers: dict[str, Callable[[bytes, Reader], list[SourceRow]]] = {
         "csv": _parse_csv,
-        "xlsx": _parse_xlsx,
+        "xlsx": _parse_xlsx,  # below: openpyxl is imported only for workbooks
         "json": _parse_json,
     }
     if suffix not in parsers:
         raise refuse(_("Unsupported file type; use a .csv, .xlsx or .json file."))
-    rows = parsers[suffix](data, _Reader(schema, limits, _Budget(limits.seconds)))
+    rows = parsers[suffix](data, Reader(schema, limits, Budget(limits.seconds)))
     if not rows:
         raise refuse(_("The file contains no records."))
     return rows
+
+
+def _parse_xlsx(data: bytes, reader: Reader) -> list[SourceRow]:
+    from liaison.registry.import_xlsx import parse_xlsx
+
+    return parse_xlsx(data, reader)
 
 
 def bytes_to_parse(name: str, data: bytes) -> int:
@@ -132,12 +138,12 @@ def bytes_to_parse(name: str, data: bytes) -> int:
 
 
 @dataclass
-class _Reader:
+class Reader:
     """What every parser needs: the schema, the limits, the clock, and the translated row labels."""
 
     schema: Schema
     limits: Limits
-    budget: _Budget
+    budget: Budget
 
     def __post_init__(self) -> None:
         # Translated once: gettext per row costs more than the parsing.
@@ -152,13 +158,13 @@ class _Reader:
         found = _UNSTORABLE.search(raw)
         if found is not None:
             if found.group() == "\x00":
-                raise _CellError(_("The value contains a NUL character, which cannot be stored."))
-            raise _CellError(
+                raise CellError(_("The value contains a NUL character, which cannot be stored."))
+            raise CellError(
                 _("The value contains an unpaired surrogate (%(code)s), which is not valid text.")
                 % {"code": f"U+{ord(found.group()):04X}"}
             )
         if len(raw) > self.limits.max_cell_chars:
-            raise _CellError(_("The value is longer than %(max)s characters.") % {"max": self.limits.max_cell_chars})
+            raise CellError(_("The value is longer than %(max)s characters.") % {"max": self.limits.max_cell_chars})
         return raw
 
     def value(self, name: str, text: str) -> Any:
@@ -179,7 +185,7 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _check_header(header: Sequence[Any], schema: Schema) -> list[str]:
+def check_header(header: Sequence[Any], schema: Schema) -> list[str]:
     names = [str(h).strip().lower() if h is not None else "" for h in header]
     while names and not names[-1]:
         names.pop()
@@ -202,28 +208,28 @@ def _check_header(header: Sequence[Any], schema: Schema) -> list[str]:
 # ---------------------------------------------------------------- CSV
 
 
-def _parse_csv(data: bytes, reader: _Reader) -> list[SourceRow]:
+def _parse_csv(data: bytes, reader: Reader) -> list[SourceRow]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[SourceRow] = []
     try:
-        header = _check_header(next(records), reader.schema)
+        header = check_header(next(records), reader.schema)
         line = records.line_num + 1
         for cells in records:
             reader.budget.check()
             if any(c.strip() for c in cells):
                 if len(rows) >= reader.limits.max_rows:
                     raise reader.too_many_rows()
-                rows.append(_tabular_row(reader, header, cells, line))
+                rows.append(tabular_row(reader, header, cells, line))
             line = records.line_num + 1
     except csv.Error as exc:
         raise refuse(_("Malformed CSV at line %(line)s: %(error)s") % {"line": records.line_num, "error": exc}) from exc
     return rows
 
 
-def _tabular_row(reader: _Reader, header: list[str], cells: Sequence[Any], number: int) -> SourceRow:
+def tabular_row(reader: Reader, header: list[str], cells: Sequence[Any], number: int) -> SourceRow:
     """A CSV or XLSX row: cells beyond the header must be empty; list columns split on ';' or '|'."""
     label = reader.row_label % {"n": number}
     extra = [c for c in cells[len(header) :] if c not in (None, "")]
@@ -236,20 +242,20 @@ def _tabular_row(reader: _Reader, header: list[str], cells: Sequence[Any], numbe
     row = SourceRow(number, label, {})
     for name, raw in zip(header, cells, strict=False):
         try:
-            row.values[name] = reader.value(name, reader.text(_cell_text(raw)))
-        except _CellError as exc:
+            row.values[name] = reader.value(name, reader.text(cell_text(raw)))
+        except CellError as exc:
             row.errors[name] = [str(exc)]
     return row
 
 
-def _cell_text(raw: Any) -> str:
+def cell_text(raw: Any) -> str:
     if raw is None:
         return ""
     if isinstance(raw, float):
         if math.isnan(raw):
-            raise _CellError(_("NaN (“not a number”) cannot be imported; leave the value empty or write it as text."))
+            raise CellError(_("NaN (“not a number”) cannot be imported; leave the value empty or write it as text."))
         if math.isinf(raw):
-            raise _CellError(_("The number is too large to store (infinite); write it as text."))
+            raise CellError(_("The number is too large to store (infinite); write it as text."))
         if raw.is_integer():
             return str(int(raw))
     if hasattr(raw, "isoformat"):
@@ -262,151 +268,6 @@ def _unquote(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(_FORMULA_START):
         return text[1:]
     return text
-
-
-# ---------------------------------------------------------------- XLSX
-
-
-def _parse_xlsx(data: bytes, reader: _Reader) -> list[SourceRow]:
-    from openpyxl import load_workbook
-
-    _inspect_zip(data, reader)
-    try:
-        # data_only=False on purpose: with data_only=True openpyxl hands back a formula's cached result and a
-        # formula could not be told from a typed value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            return _xlsx_rows(workbook, reader)
-        finally:
-            workbook.close()
-    except ValidationError:
-        raise
-    except Exception as exc:  # hostile workbooks raise anything from KeyError to XML errors
-        raise refuse(_("This is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}) from exc
-
-
-def _inspect_zip(data: bytes, reader: _Reader) -> None:
-    """Refuse a zip bomb and any over-long XML token before openpyxl (and expat) see a byte of the workbook.
-
-    Python's zipfile never inflates a member beyond its declared size (a lie fails the size or CRC check), so
-    the declared sizes bound the work; every member is then inflated once, in chunks, and scanned for the
-    longest run without ``<`` or ``>`` — a tag or a text — which is what expat would have to re-parse.
-    """
-    limits = reader.limits
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise refuse(_("This is not a valid XLSX file (not a zip archive).")) from exc
-    if len(members) > limits.max_xlsx_members:
-        raise refuse(_("The XLSX file has too many parts."))
-    total = sum(m.file_size for m in members)
-    worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
-    if total > limits.max_xlsx_unpacked or worst > limits.max_xlsx_ratio:
-        raise refuse(_("The XLSX file unpacks to far more data than it holds (a “zip bomb”); refused."))
-    for member in members:
-        if member.is_dir():
-            continue
-        try:
-            with archive.open(member) as stream:
-                _scan_tokens(stream, member.filename, reader)
-        except ValidationError:
-            raise
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, ValueError, OSError, EOFError) as exc:
-            message = _("This is not a readable XLSX workbook (%(error)s).") % {"error": type(exc).__name__}
-            raise refuse(message) from exc
-
-
-def _scan_tokens(stream: IO[bytes], part: str, reader: _Reader) -> None:
-    """Refuse the part if any run of bytes without ``<`` or ``>`` is longer than the token limit.
-
-    A chunk is never longer than the limit, so a run that long must cross a chunk boundary: following the run
-    open at the end of each chunk into the next one finds every such run exactly, with two ``find`` calls per
-    chunk (C speed, no per-byte Python).
-    """
-    limit = reader.limits.max_xml_token
-    run = 0
-    while chunk := stream.read(min(_SCAN_CHUNK, limit)):
-        reader.budget.check()
-        first = min((i for i in (chunk.find(b"<"), chunk.find(b">")) if i >= 0), default=-1)
-        if first < 0:
-            run += len(chunk)
-        else:
-            if run + first > limit:
-                break
-            run = len(chunk) - 1 - max(chunk.rfind(b"<"), chunk.rfind(b">"))
-        if run > limit:
-            break
-    else:
-        return
-    raise refuse(
-        _(
-            "The XLSX part %(part)s holds a single tag or text longer than %(max)s bytes, more than any "
-            "spreadsheet cell can hold; the file is refused before it is read."
-        )
-        % {"part": shown(part[:100]), "max": limit}
-    )
-
-
-def _xlsx_rows(workbook: Any, reader: _Reader) -> list[SourceRow]:
-    """The first sheet's rows, read cell by cell from openpyxl's sheet parser.
-
-    openpyxl's public row iterator pads every row to the widest column seen, so one cell in column XFD turns
-    each row into 16,384 cells; the parser's sparse rows (``{"column": …, "value": …}``) keep the work
-    proportional to the cells actually in the file. ``WorkSheetParser`` and the ``_get_source`` /
-    ``_shared_strings`` / ``_date_formats`` attributes are what ``ReadOnlyWorksheet`` itself uses (openpyxl 3.1).
-    """
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    sheet = workbook.worksheets[0]
-    rows: list[SourceRow] = []
-    header: list[str] | None = None
-    with sheet._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=False,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            reader.budget.check()
-            if number > reader.limits.max_rows + 1:  # a lone cell in row 1,048,576 is no excuse to loop
-                raise reader.too_many_rows()
-            by_column: dict[int, Any] = {}
-            for cell in cells:
-                if cell["data_type"] == "f":
-                    message = _("Cell %(cell)s contains a formula; formulas are not imported. Paste the values.")
-                    raise refuse(message % {"cell": f"{get_column_letter(cell['column'])}{number}"})
-                if cell["value"] is not None and cell["value"] != "":
-                    by_column[cell["column"]] = cell["value"]
-            if header is None:
-                # Rows absent from the XML are blank: a first row stored as row 3 means rows 1 and 2 are empty.
-                header = _check_header(_dense(by_column, reader) if number == 1 else [], reader.schema)
-                continue
-            if any(_safe_text(v) for v in by_column.values()):
-                rows.append(_tabular_row(reader, header, _dense(by_column, reader, width=len(header)), number))
-    if header is None:
-        raise refuse(_("The workbook's first sheet is empty."))
-    return rows
-
-
-def _dense(by_column: dict[int, Any], reader: _Reader, width: int = 0) -> list[Any]:
-    """Cells 1…n of a sparse row, n the last column with a value (at least ``width``), within the column limit."""
-    last = max(by_column, default=0)
-    if last > reader.limits.max_columns:
-        raise refuse(_("The sheet has more than %(max)s columns.") % {"max": reader.limits.max_columns})
-    return [by_column.get(column) for column in range(1, max(last, width) + 1)]
-
-
-def _safe_text(raw: Any) -> str:
-    """A value's text for deciding whether a row is blank; bad values count as content (they are errors)."""
-    try:
-        return _cell_text(raw)
-    except _CellError:
-        return "?"
 
 
 # ---------------------------------------------------------------- JSON
@@ -450,7 +311,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _parse_json(data: bytes, reader: _Reader) -> list[SourceRow]:
+def _parse_json(data: bytes, reader: Reader) -> list[SourceRow]:
     text = _decode(data)
     _check_depth(data, reader.limits)
     try:
@@ -473,13 +334,13 @@ def _parse_json(data: bytes, reader: _Reader) -> list[SourceRow]:
     return list(_json_rows(document, reader))
 
 
-def _json_rows(document: list[Any], reader: _Reader) -> Iterable[SourceRow]:
+def _json_rows(document: list[Any], reader: Reader) -> Iterable[SourceRow]:
     for index, item in enumerate(document):
         reader.budget.check()
         yield _json_row(reader, index, item)
 
 
-def _json_row(reader: _Reader, index: int, item: Any) -> SourceRow:
+def _json_row(reader: Reader, index: int, item: Any) -> SourceRow:
     label = reader.item_label % {"n": index}
     if not isinstance(item, dict):
         raise refuse(_("%(row)s is not an object.") % {"row": label})
@@ -493,19 +354,19 @@ def _json_row(reader: _Reader, index: int, item: Any) -> SourceRow:
     for name, raw in item.items():
         try:
             row.values[name] = _json_value(reader, name, raw)
-        except _CellError as exc:
+        except CellError as exc:
             row.errors[name] = [str(exc)]
     return row
 
 
-def _json_value(reader: _Reader, name: str, raw: Any) -> Any:
+def _json_value(reader: Reader, name: str, raw: Any) -> Any:
     if isinstance(raw, _NonFinite):
         if raw.text == "NaN":
-            raise _CellError(_("NaN (“not a number”) cannot be imported; leave the value empty or write it as text."))
-        raise _CellError(_("The number is too large to store (infinite); write it as text."))
+            raise CellError(_("NaN (“not a number”) cannot be imported; leave the value empty or write it as text."))
+        raise CellError(_("The number is too large to store (infinite); write it as text."))
     if name in reader.schema.list_columns and isinstance(raw, list):
         if all(isinstance(v, str) for v in raw):
             return [_unquote(reader.text(v).strip()) for v in raw if v.strip()]
     elif raw is None or isinstance(raw, str | int | float) and not isinstance(raw, bool):
-        return reader.value(name, reader.text(_cell_text(raw)))
-    raise _CellError(_("Expected text, a number or a list of texts."))
+        return reader.value(name, reader.text(cell_text(raw)))
+    raise CellError(_("Expected text, a number or a list of texts."))
