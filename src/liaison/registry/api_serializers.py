@@ -17,6 +17,7 @@ from liaison.registry.choices import (
     SharedGroup,
     SizeClass,
 )
+from liaison.registry.fields import PRODUCT_FIELDS
 from liaison.registry.models import Certification, Person, Product, TechnologyField
 
 
@@ -85,22 +86,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = [
-            "id",
-            "name",
-            "name_en",
-            "name_de",
-            "name_uk",
-            "description_en",
-            "description_de",
-            "description_uk",
-            "technology_field",
-            "trl",
-            "category",
-            "combat_proven",
-            "annual_capacity",
-            "capacity_unit",
-        ]
+        fields = ["id", "name", *PRODUCT_FIELDS]
 
 
 class ProductInputSerializer(serializers.Serializer):

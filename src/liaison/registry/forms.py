@@ -24,6 +24,7 @@ from liaison.registry.choices import (
     OrganisationRole,
     SharedGroup,
 )
+from liaison.registry.fields import IDENTIFIER_FIELDS, PRODUCT_FIELDS
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 from liaison.registry.permissions import OFFICE_ONLY_FIELDS
 from liaison.registry.selectors import technology_field_tree
@@ -92,7 +93,7 @@ class OrganisationForm(ModelFieldsForm):
     model = Organisation
     # The service's fields, less those declared below with their own widgets.
     model_fields = tuple(
-        f for f in ORGANISATION_FIELDS if f not in {"website", "edrpou", "vat_id", "lei", "roles", "shared_groups"}
+        f for f in ORGANISATION_FIELDS if f not in {"website", *IDENTIFIER_FIELDS, "roles", "shared_groups"}
     )
     edrpou = _identifier("edrpou")
     vat_id = _identifier("vat_id")
@@ -132,7 +133,7 @@ class OrganisationForm(ModelFieldsForm):
 
     @staticmethod
     def initial_for(org: Organisation) -> dict[str, Any]:
-        names = (*OrganisationForm.model_fields, "website", "edrpou", "vat_id", "lei", "roles", "shared_groups")
+        names = (*OrganisationForm.model_fields, "website", *IDENTIFIER_FIELDS, "roles", "shared_groups")
         initial = {name: getattr(org, name) or "" for name in names}
         initial["roles"], initial["shared_groups"] = list(org.roles), list(org.shared_groups)
         initial["technology_fields"] = [f.pk for f in org.technology_fields.all()]
@@ -142,19 +143,8 @@ class OrganisationForm(ModelFieldsForm):
 class ProductForm(ModelFieldsForm):
     model = Product
     field_order = ("name_en", "name_de", "name_uk", "technology_field")
-    model_fields = (
-        "name_en",
-        "name_de",
-        "name_uk",
-        "description_en",
-        "description_de",
-        "description_uk",
-        "trl",
-        "category",
-        "combat_proven",
-        "annual_capacity",
-        "capacity_unit",
-    )
+    # The declared list, less the technology field, which is a select box declared below.
+    model_fields = tuple(name for name in PRODUCT_FIELDS if name != "technology_field")
     technology_field = forms.TypedChoiceField(
         label=_label(Product, "technology_field"), coerce=int, empty_value=None, required=False
     )

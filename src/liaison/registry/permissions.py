@@ -14,6 +14,7 @@ from liaison.accounts.roles import ALL_SEEING_ROLES, Role
 from liaison.core.permissions import Decision, allow, deny
 from liaison.core.scoping import Action, json_list_contains
 from liaison.registry.choices import SharedGroup
+from liaison.registry.fields import ALL_IDENTIFIER_FIELDS
 
 ALL_GROUPS = frozenset(SharedGroup.values)
 EDITOR_ROLES = (Role.ADMINISTRATOR, Role.LIAISON_OFFICER)
@@ -131,12 +132,6 @@ def visible_groups(user: Any, organisation: Any) -> frozenset[str]:
     return frozenset()
 
 
-def can_view_organisation(user: Any, organisation: Any) -> Decision:
-    if visible_groups(user, organisation):
-        return allow()
-    return deny(_("This organisation is not shared with you."))
-
-
 def can_create_organisation(user: Any) -> Decision:
     if _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
         return allow()
@@ -156,7 +151,7 @@ def can_edit_organisation(user: Any, organisation: Any) -> Decision:
 
 
 # What the state vouches for is set by the liaison office, not self-declared by the company.
-OFFICE_ONLY_FIELDS = ("security_clearance", "edrpou", "hr_court", "hr_number", "vat_id", "lei")
+OFFICE_ONLY_FIELDS = ("security_clearance", *ALL_IDENTIFIER_FIELDS)
 
 
 def can_edit_office_fields(user: Any) -> Decision:

@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 from liaison.core import audit, hooks
 from liaison.core.actors import Actor
 from liaison.core.permissions import require
-from liaison.engines.identifiers import (
-    IdentifierError,
-    validate_edrpou,
-    validate_handelsregister,
-    validate_lei,
-    validate_vat,
-)
+from liaison.engines.identifiers import IdentifierError, validate_handelsregister
 from liaison.registry import permissions, search
 from liaison.registry.choices import OrganisationRole, SharedGroup
+from liaison.registry.fields import (
+    ALL_IDENTIFIER_FIELDS,
+    IDENTIFIERS,
+    NULLABLE_IDENTIFIER_FIELDS,
+    PRODUCT_NAME_FIELDS,
+    PRODUCT_SERVICE_FIELDS,
+)
 from liaison.registry.models import (
     Certification,
     DuplicateDismissal,
@@ -82,7 +83,8 @@ def _check(condition: bool, errors: dict[str, list[str]], name: str, message: st
 
 
 def _normalise_identifiers(org: Organisation, errors: dict[str, list[str]]) -> None:
-    for name, validator in (("edrpou", validate_edrpou), ("vat_id", validate_vat), ("lei", validate_lei)):
+    for identifier in IDENTIFIERS:
+        name, validator = identifier.name, identifier.validate
         raw = (getattr(org, name) or "").strip()
         if not raw:
             setattr(org, name, None)
@@ -104,7 +106,7 @@ def _normalise_identifiers(org: Organisation, errors: dict[str, list[str]]) -> N
 def _identifier_conflicts(org: Organisation, errors: dict[str, list[str]]) -> None:
     """Refuse an identifier that another organisation holds, naming it."""
     others = Organisation.objects.exclude(pk=org.pk)
-    for name, label in (("edrpou", "EDRPOU"), ("vat_id", _("VAT number")), ("lei", "LEI")):
+    for name, label in ((i.name, i.label) for i in IDENTIFIERS):
         value = getattr(org, name)
         holder = others.filter(**{name: value}).first() if value else None
         if holder is not None:
@@ -131,7 +133,7 @@ def _validate_organisation(org: Organisation) -> None:
     _identifier_conflicts(org, errors)
     try:
         org.full_clean(
-            exclude=["edrpou", "vat_id", "lei", "hr_court", "hr_number", "roles", "shared_groups"],
+            exclude=[*ALL_IDENTIFIER_FIELDS, "roles", "shared_groups"],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -187,7 +189,7 @@ def _apply(org: Organisation, data: Mapping[str, Any]) -> list[int] | None:
             setattr(
                 org,
                 name,
-                value if value is not None or name in ("edrpou", "vat_id", "lei", "hr_number") else "",
+                value if value is not None or name in NULLABLE_IDENTIFIER_FIELDS else "",
             )
     if "technology_fields" not in data:
         return None
@@ -272,20 +274,7 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: Mappi
     return OrganisationResult(org, duplicates)
 
 
-PRODUCT_FIELDS = (
-    "name_en",
-    "name_de",
-    "name_uk",
-    "description_en",
-    "description_de",
-    "description_uk",
-    "technology_field_id",
-    "trl",
-    "category",
-    "combat_proven",
-    "annual_capacity",
-    "capacity_unit",
-)
+PRODUCT_FIELDS = PRODUCT_SERVICE_FIELDS
 
 
 def _save_child(
@@ -326,7 +315,7 @@ def product_save(
 ) -> Product:
     """Create (no ``product``) or update a product of ``organisation``."""
     instance = product or Product(organisation=organisation)
-    if not (data.get("name_en") or data.get("name_de") or data.get("name_uk")) and instance.pk is None:
+    if not any(data.get(name) for name in PRODUCT_NAME_FIELDS) and instance.pk is None:
         raise ValidationError({"name_en": [_("A product needs a name in at least one language.")]})
     return _save_child(actor=actor, instance=instance, data=data, fields=PRODUCT_FIELDS, action="product")
 
