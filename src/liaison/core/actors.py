@@ -32,7 +32,3 @@ class Actor:
     @property
     def user_id(self) -> int | None:
         return self.user.pk if self.user is not None else None
-
-    @property
-    def is_system(self) -> bool:
-        return self.user is None

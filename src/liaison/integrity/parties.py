@@ -33,13 +33,6 @@ def party_type_of(party: Any) -> str:
     raise TypeError(f"not a screenable party: {type(party).__name__}")
 
 
-def load_party(party_type: str, party_id: int) -> Any | None:
-    model = {PartyType.ORGANISATION: Organisation, PartyType.PERSON: Person, PartyType.RELATION: OrganisationRelation}[
-        PartyType(party_type)
-    ]
-    return model._default_manager.filter(pk=party_id).first()
-
-
 def _organisation_query(org: Organisation) -> Query:
     # The Handelsregister number alone (lists rarely carry the court); EDRPOU, VAT and LEI as they are.
     numbers = _unique([org.edrpou or "", org.hr_number or "", org.vat_id or "", org.lei or ""])

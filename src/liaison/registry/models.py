@@ -152,10 +152,6 @@ class Organisation(TimeStampedModel):
         return localized(self, "name") or self.legal_name
 
     @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
-
-    @property
     def description(self) -> str:
         return localized(self, "description")
 

@@ -14,7 +14,6 @@ layout) -- and answers a query in two steps:
 
 from __future__ import annotations
 
-import math
 import sys
 from array import array
 from bisect import bisect_left
@@ -381,8 +380,3 @@ def normalize_query(query: Query) -> Query:
     countries = tuple(normalize_country(value) for value in query.countries if value.strip())
     numbers = tuple(number for value in query.registration_numbers if (number := normalize_registration(value)))
     return Query(query.id, query.schema, query.names, dates, countries, numbers)
-
-
-def idf_floor(names: int) -> float:
-    """Smallest idf weight a word can have in an index of ``names`` names (documented for tuning)."""
-    return math.log((names + 1) / (names + 1.0)) + 1.0
