@@ -53,6 +53,15 @@ def database_config(default_sqlite: Path) -> dict[str, object]:
     config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # The web server, the worker and its heartbeat thread write to one file. IMMEDIATE takes the write lock at
+        # BEGIN, so a second writer waits (up to ``timeout`` seconds) instead of failing with "database is locked"
+        # when its read lock cannot be upgraded; WAL lets readers go on while one writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     return dict(config)
 
 
