@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from liaison.core import audit, audit_verify
 from liaison.core.actors import Actor
 from liaison.core.context import correlation_scope
-from liaison.core.models import AuditEntry, AuditPersonal
+from liaison.core.models import AUDIT_COLUMNS, AuditEntry, AuditPersonal
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +237,14 @@ def test_anchor_goes_to_syslog_on_request(settings: Any, tmp_path: Any, monkeypa
     call_command("audit", "anchor", "--syslog")
     assert sent == [(syslog.LOG_NOTICE, "anchor " + settings.AUDIT_ANCHOR_PATH.read_text().strip())]
     assert head in sent[0][1]
+
+
+def test_every_column_of_an_entry_is_chained_and_every_shown_column_covered() -> None:
+    """A column added to the entry table later must join the chain (a new chain format) or this fails; the
+    columns readers show are chained directly or, for the two labels, through the personal digest."""
+    columns = {f.attname for f in AuditEntry._meta.concrete_fields}
+    assert columns == {*audit.CHAINED_FIELDS, "entry_hash"}
+    assert set(AUDIT_COLUMNS) - columns == {"actor_label", "object_repr"}
+    assert {f.attname for f in AuditPersonal._meta.concrete_fields} == {
+        "entry_id", "salt", "actor_label", "object_repr", "data"
+    }  # fmt: skip
