@@ -42,7 +42,7 @@ bench: install
 
 messages: install
 	cd src/liaison && ../../$(BIN)/liaison makemessages -l de -l uk --no-obsolete --ignore 'static/*'
-	$(BIN)/python -m liaison.core.i18n_compile
+	$(BIN)/python -m liaison.core.i18n_compile fold
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache

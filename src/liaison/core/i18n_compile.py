@@ -58,6 +58,45 @@ def part_add(topic: str, entries: dict[str, tuple[str, str]]) -> None:
         catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
 
 
+def fold_parts(languages: tuple[str, ...] = ("de", "uk")) -> list[str]:
+    """After `makemessages` re-extracted the main catalogue: fill its untranslated entries from the topic
+    catalogues, then remove those (their messages now live in the main one). Returns the msgids still
+    untranslated, which need a translator; the topic catalogues are kept if any remain."""
+    missing: list[str] = []
+    parts = [folder for folder in catalogue_dirs() if folder != LOCALE_DIR]
+    for lang in languages:
+        main = polib.pofile(str(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"))
+        known: dict[tuple[str | None, str], polib.POEntry] = {}
+        for folder in parts:
+            po_path = folder / lang / "LC_MESSAGES" / "django.po"
+            if po_path.exists():
+                for entry in polib.pofile(str(po_path)).translated_entries():
+                    known.setdefault((entry.msgctxt or None, entry.msgid), entry)
+        for entry in main:
+            if entry.obsolete or (entry.translated() and "fuzzy" not in entry.flags):
+                continue
+            source = known.get((entry.msgctxt or None, entry.msgid))
+            if source is None:
+                missing.append(f"{lang}: {entry.msgid}")
+                continue
+            entry.msgstr, entry.msgstr_plural = source.msgstr, dict(source.msgstr_plural)
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        main.save()
+    if not missing:
+        for folder in parts:
+            for path in sorted(folder.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+            folder.rmdir()
+    return missing
+
+
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["fold"]:
+        untranslated = fold_parts()
+        for msgid in untranslated:
+            print(f"untranslated: {msgid}")
     for path in compile_all():
         print(f"compiled {path}")
