@@ -301,17 +301,21 @@ def _liaison(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 
 SETUP_USERS = """
 import json, sys
+from django.utils import timezone
 from liaison.accounts.services import api_token_create, user_create
 from liaison.core.actors import Actor
 from liaison.registry.models import Organisation
+from liaison.registry.services import memberships_add
 actor = Actor.system("scale-out benchmark")
 count, password = int(sys.argv[1]), sys.argv[2]
 orgs = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:count])
 users = []
 for i, org in enumerate(orgs):
     user = user_create(actor=actor, username=f"load{i:02d}", email=f"load{i:02d}@example.org", password=password,
-                       roles=["company_representative"], organisation_ids=[org], check_password=False)
-    _, key = api_token_create(actor=actor, user=user, name="load test")
+                       roles=["company_representative"], check_password=False)
+    memberships_add(actor=actor, user=user, organisation_ids=[org])
+    # As the user themself, right after setting the password: the proof a token needs (issue 6).
+    _, key = api_token_create(actor=Actor.for_user(user), user=user, name="load test", proved_at=timezone.now())
     users.append({"username": user.username, "token": key, "org_id": org})
 print(json.dumps(users))
 """
@@ -382,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         "DJANGO_SETTINGS_MODULE": "liaison.config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "AUDIT_HMAC_KEY": secrets.token_urlsafe(48),
+        "AUDIT_ANCHOR_PATH": str(var / "audit-anchors.jsonl"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "LIAISON_VAR_DIR": str(var),
