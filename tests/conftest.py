@@ -99,13 +99,15 @@ def system_actor() -> Actor:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Print the cross-tenant totals of the shared permission suite when it ran."""
+    """Print the totals of the shared permission suite (tests/permissions/) when it ran."""
     try:
-        from tests.permissions.test_cross_tenant import STATS
+        from tests.permissions.harness import STATS
     except ImportError:
         return
-    if STATS["attempts"]:
+    if STATS["routes"]:
         terminalreporter.write_line(
-            f"permission suite: {STATS['attempts']} cross-tenant attempts, {STATS['succeeded']} succeeded, "
-            f"{STATS['rows_changed']} rows changed"
+            f"permission suite: {STATS['routes']} routes, {STATS['cases']} route×method cases declared; "
+            f"{STATS['refused']} attempts by attackers and unpermitted roles refused, {STATS['got_through']} got "
+            f"through; {STATS['undeclared_refused']} undeclared-method attempts refused; "
+            f"{STATS['permitted_ok']} permitted requests succeeded, {STATS['permitted_failed']} failed"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.engines.identifiers import edrpou_check_digit, lei_check_digits
@@ -103,3 +104,90 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
 def technology_field(code: str) -> TechnologyField:
     return TechnologyField.objects.get(code=code)
+
+
+# --- Integrity, accounts and audit records (the permission suite's victims; usable by any test) -------------
+
+
+class RelationFactory(factory.django.DjangoModelFactory):
+    """An owner or director given by name (a natural person unless ``is_company``)."""
+
+    class Meta:
+        model = "integrity.OrganisationRelation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "owner"
+    name = factory.Sequence(lambda n: f"Owner {n}")
+    country = "UA"
+    share_percent = 25
+
+
+class WatchlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrity.Watchlist"
+
+    name = factory.Sequence(lambda n: f"list-{n}")
+    version = "v1"
+    loaded_at = factory.LazyFunction(timezone.now)
+    entity_count = 1
+    sha256 = "0" * 64
+
+
+class WatchlistEntityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrity.WatchlistEntity"
+
+    watchlist = factory.SubFactory(WatchlistFactory)
+    entity_id = factory.Sequence(lambda n: f"entity-{n}")
+    schema = "Company"
+    caption = factory.Sequence(lambda n: f"Listed Company {n}")
+    data = factory.LazyAttribute(
+        lambda o: {"names": [o.caption], "birth_dates": [], "countries": [], "registration_numbers": []}
+    )
+    content_hash = "1" * 64
+
+
+class ScreeningHitFactory(factory.django.DjangoModelFactory):
+    """An open hit of an organisation against a listed entity, with the evidence a reviewer sees."""
+
+    class Meta:
+        model = "integrity.ScreeningHit"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    party_type = "organisation"
+    party_id = factory.LazyAttribute(lambda o: o.organisation.pk)
+    party_label = factory.LazyAttribute(lambda o: o.organisation.legal_name)
+    party_fingerprint = "2" * 64
+    entity = factory.SubFactory(WatchlistEntityFactory)
+    list_name = factory.LazyAttribute(lambda o: o.entity.watchlist.name)
+    list_version = factory.LazyAttribute(lambda o: o.entity.watchlist.version)
+    entity_key = factory.LazyAttribute(lambda o: o.entity.entity_id)
+    entity_caption = factory.LazyAttribute(lambda o: o.entity.caption)
+    entity_content_hash = "1" * 64
+    score = 0.93
+    matched_name = factory.LazyAttribute(lambda o: o.entity.caption)
+    explanation = "name match"
+    query = factory.LazyAttribute(lambda o: {"names": [o.party_label]})
+
+
+class ScreeningRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "integrity.ScreeningRun"
+
+    trigger = "rescreen"
+    status = "finished"
+    total = 3
+    done = 3
+    started_by = "tests"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token whose raw key is thrown away (tests that need the key use the service)."""
+
+    class Meta:
+        model = "accounts.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"token {n}")
+    prefix = factory.Sequence(lambda n: f"lia_{n:04d}"[:8])
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
