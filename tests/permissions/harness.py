@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any
 
 from django.apps import apps
@@ -158,14 +159,25 @@ def send(client: Client, method: str, url: str, case: Case | None, v: Victims) -
     return client.generic(method.upper(), url, "", content_type="application/x-www-form-urlencoded", headers=headers)
 
 
-def attempt(v: Victims, clients: dict[str, Client], who: str, method: str, url: str, case: Case | None) -> Outcome:
-    """Send one request as ``who`` and measure what it did; every trace of it is rolled back afterwards."""
+def attempt(
+    v: Victims,
+    clients: dict[str, Client],
+    who: str,
+    method: str,
+    url: str,
+    case: Case | None,
+    baseline: State | None = None,
+) -> Outcome:
+    """Send one request as ``who`` and measure what it did; every trace of it is rolled back afterwards.
+    ``baseline`` is the state every attempt of the route starts from (taken once: the rollbacks restore it)."""
     client = clients[who]
+    cookies = SimpleCookie(client.cookies)  # a request may rotate the session key; the rollback restores the row
     savepoint = transaction.savepoint()
     try:
-        if case is not None and case.prepare is not None:
-            case.prepare(client, v)
-        before = State.take()
+        prepared = case is not None and case.prepare is not None
+        if prepared:
+            case.prepare(client, v, who)  # type: ignore[union-attr]
+        before = State.take() if prepared or baseline is None else baseline
         response = send(client, method, url, case, v)
         after = State.take()
         return Outcome(
@@ -180,6 +192,7 @@ def attempt(v: Victims, clients: dict[str, Client], who: str, method: str, url: 
         )
     finally:
         transaction.savepoint_rollback(savepoint)
+        client.cookies = cookies
 
 
 # --- judging -------------------------------------------------------------------------------------------------
@@ -256,15 +269,16 @@ def check_route(
     url = route.path(v) if route.path else reverse(name, kwargs=route.kwargs(v) if route.kwargs else None)
     problems: list[str] = []
     declared = {case.method for case in route.cases}
+    baseline = State.take()
     for case in route.cases:
         for who in (*case.attackers, *case.refused):
-            outcome = attempt(v, clients, who, case.method, url, case)
+            outcome = attempt(v, clients, who, case.method, url, case, baseline)
             may_view = bool(case.open_to_attackers) and who in case.attackers
             found = judge_refused(outcome, v, may_view=may_view, allowed_audit=case.attacker_audit)
             problems += found
             stats["refused" if not found else "got_through"] += 1
         for who in case.permitted:
-            found = judge_permitted(attempt(v, clients, who, case.method, url, case), case, v)
+            found = judge_permitted(attempt(v, clients, who, case.method, url, case, baseline), case, v)
             problems += found
             stats["permitted_ok" if not found else "permitted_failed"] += 1
     # Undeclared methods are tried by the attackers and the permitted users (the extra refused roles are left
@@ -275,10 +289,12 @@ def check_route(
         if method in declared:
             continue
         for who in sorted(everyone or {ANONYMOUS, *ATTACKERS}):
-            outcome = attempt(v, clients, who, method, url, None)
+            outcome = attempt(v, clients, who, method, url, None, baseline)
             found = judge_undeclared(outcome, v, route, permitted=who in permitted)
             problems += found
             stats["undeclared_refused" if not found else "got_through"] += 1
+    if State.take() != baseline:
+        problems.append(f"{name}: the rollbacks did not restore the database (a write outside the transaction?)")
     stats["routes"] += 1
     stats["cases"] += len(route.cases)
     return problems

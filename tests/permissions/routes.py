@@ -20,12 +20,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.permissions.victims import ANONYMOUS, ATTACKERS, OWNER, Victims
+from tests.factories import PASSWORD
+from tests.permissions.victims import ANONYMOUS, ATTACKERS, MINISTRY, OWNER, Victims
 
 # Users (see victims.py): ANONYMOUS, OTHER_ORGANISATION, NO_ROLE, OWNER (the victim company's representative),
 # and one user per role: "administrator", "liaison_officer", "ministry_official", "compliance_officer",
 # "auditor", "company_representative" (a representative without any organisation).
-ADMIN, OFFICER, MINISTRY = "administrator", "liaison_officer", "ministry_official"
+ADMIN, OFFICER = "administrator", "liaison_officer"
 COMPLIANCE, AUDITOR, REP_WITHOUT_ORG = "compliance_officer", "auditor", "company_representative"
 
 Kwargs = Callable[[Victims], dict[str, Any]]
@@ -49,7 +50,7 @@ class Case:
     attacker_audit: tuple[str, ...] = ()  # access records an attacker's allowed read may write (their own export)
     query: Callable[[Victims], dict[str, Any]] | None = None
     headers: Callable[[Victims], dict[str, str]] | None = None
-    prepare: Callable[[Client, Victims], None] | None = None  # run as the same user before the request
+    prepare: Callable[[Client, Victims, str], None] | None = None  # run by the same client before the request
 
 
 @dataclass(frozen=True)
@@ -119,29 +120,60 @@ def watchlist_upload(v: Victims) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("list.jsonl", line), "source": "new-list", "version": "v1"}
 
 
-def stash_import(client: Client, v: Victims) -> None:
+def stash_import(client: Client, v: Victims, who: str) -> None:
     """Step 1 of the import wizard, as the same user (refused for attackers, so their step 2/3 is refused too)."""
     client.post(reverse("registry_import:upload"), {"file": SimpleUploadedFile("firms.csv", IMPORT_CSV)})
 
 
-def totp_set_up(client: Client, v: Victims) -> None:
-    """Open the set-up page, which creates the user's unconfirmed device."""
-    client.get(reverse("accounts:two_factor"))
-
-
-def totp_code(v: Victims) -> dict[str, Any]:
+def _code(device: Any) -> str:
     from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def owner_code(v: Victims) -> dict[str, Any]:
+    """The current code of the owner's authenticator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=v.users[OWNER], confirmed=False).first()
-    return (
-        {"code": f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"} if device else {}
-    )
+    return {"code": _code(TOTPDevice.objects.get(user=v.users[OWNER], confirmed=True))}
+
+
+def open_enrolment(client: Client, v: Victims, who: str) -> None:
+    """Open the enrolment page first, which creates the (unconfirmed) device of the link's user."""
+    client.get(reverse("accounts:enrol", args=[v.enrolment_key]))
+
+
+def enrolment_code(v: Victims) -> dict[str, Any]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=v.users[MINISTRY], confirmed=False).order_by("-pk").first()
+    return {"code": _code(device)} if device else {"code": "000000"}
+
+
+def follow_reset_link(client: Client, v: Victims, who: str) -> None:
+    """The owner follows the link from the reset e-mail (Django keeps its token in the session and redirects to
+    …/set-password/); the attackers never received that e-mail."""
+    from django.contrib.auth.tokens import default_token_generator
+
+    if who == OWNER:
+        token = default_token_generator.make_token(v.users[OWNER])
+        client.get(reverse("accounts:password_reset_confirm", args=[reset_uid(v), token]))
+
+
+def reset_uid(v: Victims) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    return urlsafe_base64_encode(force_bytes(v.users[OWNER].pk))
+
+
+NEW_PASSWORD = "another-correct-horse-77"  # noqa: S105
 
 
 # Screening results are for staff only: the company itself never learns it was flagged.
 NOT_SCREENING = (OFFICER, MINISTRY, OWNER)
 SELF_SERVICE = "each user acts on their own account here; the victim's data must still not appear"
+INVALID_LINK = "without the e-mailed token Django only renders 'this link is invalid'"
 
 ROUTES: dict[str, Route] = {
     # --- core ---------------------------------------------------------------------------------------------------
@@ -160,7 +192,7 @@ ROUTES: dict[str, Route] = {
             post(
                 ANONYMOUS,
                 attackers=(),
-                payload=lambda v: {"username": "ps_owner", "password": "correct-horse-battery-staple-42"},
+                payload=lambda v: {"username": "ps_owner", "password": PASSWORD},
                 changes=("accounts.User",),  # last_login
             ),
         ),
@@ -170,17 +202,80 @@ ROUTES: dict[str, Route] = {
     "accounts:two_factor": Route(
         None,
         (
-            get(OWNER, attackers=(ANONYMOUS,), changes=("otp_totp.TOTPDevice",)),
+            get(OWNER, open_to_attackers=SELF_SERVICE),
+            # The code proves the session (a session flag) and spends the code (the device's counter).
             post(
                 OWNER,
-                attackers=(ANONYMOUS,),
-                prepare=totp_set_up,
-                payload=totp_code,
+                payload=owner_code,
                 changes=("otp_totp.TOTPDevice",),
-                audit="two_factor.enabled",
+                open_to_attackers="the owner's code proves nothing for another account: no device of theirs",
             ),
         ),
         any_method="the view has no method restriction; any other method renders the page",
+    ),
+    "accounts:enrol": Route(
+        lambda v: {"key": v.enrolment_key},
+        (
+            get(MINISTRY, refused=(ADMIN,), changes=("otp_totp.TOTPDevice",)),
+            post(
+                MINISTRY,
+                refused=(ADMIN,),
+                prepare=open_enrolment,
+                payload=enrolment_code,
+                changes=("otp_totp.TOTPDevice", "accounts.EnrolmentLink"),
+                audit="two_factor.",
+            ),
+        ),
+        any_method="the view has no method restriction; any other method renders the page for the link's user",
+    ),
+    "accounts:reauth": Route(
+        None,
+        (
+            get(OWNER, open_to_attackers=SELF_SERVICE),
+            post(OWNER, payload=lambda v: {"password": PASSWORD}, open_to_attackers=SELF_SERVICE),
+        ),
+        any_method="the view has no method restriction; any other method renders the page",
+    ),
+    "accounts:enrolment_links": Route(
+        None,
+        (
+            get(ADMIN, refused=(OFFICER, AUDITOR, OWNER)),
+            post(
+                ADMIN,
+                status=200,
+                refused=(OFFICER, AUDITOR, OWNER),
+                payload=lambda v: {"user": v.users[MINISTRY].pk},
+                changes=("accounts.EnrolmentLink",),
+                audit="two_factor.enrolment_link_issued",
+            ),
+        ),
+        any_method="the view has no method restriction; any other method renders the page for administrators",
+    ),
+    "accounts:password_reset": Route(
+        None,
+        (
+            get(ANONYMOUS, open_to_attackers="public"),
+            # The e-mail goes to the account's address, never to the requester.
+            post(ANONYMOUS, payload=lambda v: {"email": v.users[OWNER].email}, open_to_attackers="public"),
+        ),
+        any_method="Django's PasswordResetView (a FormView) handles PUT like POST",
+    ),
+    "accounts:password_reset_done": Route(None, (get(ANONYMOUS, open_to_attackers="public"),)),
+    "accounts:password_reset_complete": Route(None, (get(ANONYMOUS, open_to_attackers="public"),)),
+    "accounts:password_reset_confirm": Route(
+        lambda v: {"uidb64": reset_uid(v), "token": "set-password"},
+        (
+            get(OWNER, prepare=follow_reset_link, open_to_attackers=INVALID_LINK),
+            post(
+                OWNER,
+                prepare=follow_reset_link,
+                payload=lambda v: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+                changes=("accounts.User",),
+                audit="user.password_reset",
+                open_to_attackers=INVALID_LINK,
+            ),
+        ),
+        any_method="Django's PasswordResetConfirmView (a FormView) handles PUT like POST",
     ),
     "accounts:tokens": Route(
         None,

@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.accounts import services as accounts_services
 from liaison.accounts.models import ApiToken, User
 from liaison.core import audit
 from liaison.core.actors import Actor
@@ -38,6 +40,7 @@ from tests.factories import (
 
 ANONYMOUS, OTHER_ORGANISATION, NO_ROLE, OWNER = "anonymous", "other_organisation", "no_role", "owner"
 SUPERUSER = "superuser"
+MINISTRY = "ministry_official"
 # Who must be refused on every route unless a declaration says otherwise (and why).
 ATTACKERS = (ANONYMOUS, OTHER_ORGANISATION, NO_ROLE)
 
@@ -75,6 +78,7 @@ class Victims:
     token: ApiToken
     audit_entry: AuditEntry
     technology_field: TechnologyField
+    enrolment_key: str = ""  # the raw key of an open enrolment link for the ministry official
     admin_objects: dict[str, Any] = field(default_factory=dict)  # one row per model registered in the admin
     users: dict[str, User | None] = field(default_factory=dict)
     markers: dict[str, str] = field(default_factory=lambda: dict(MARKERS))
@@ -105,6 +109,9 @@ def build_victims() -> Victims:
     users[NO_ROLE] = UserFactory(username="ps_no_role", roles=[])
     # Django's admin is for superusers with is_staff only; no role of the platform grants is_staff.
     users[SUPERUSER] = UserFactory(username="ps_superuser", is_superuser=True, is_staff=True)
+    # The owner has an authenticator (a second factor is optional for company representatives).
+    TOTPDevice.objects.create(user=users[OWNER], name="owner phone", confirmed=True)
+    _link, enrolment_key = accounts_services.enrolment_link_issue(actor=Actor.system("tests"), user=users[MINISTRY])
     entity = WatchlistEntityFactory(watchlist=WatchlistFactory(name=m["watchlist"]), caption=m["hit"])
     with transaction.atomic():
         audit_entry = audit.record_change(
@@ -131,6 +138,7 @@ def build_victims() -> Victims:
             code=TECHNOLOGY_FIELD_CODE, label_en="Victim field", label_de="Opferfeld", label_uk="Поле"
         ),
         users=users,
+        enrolment_key=enrolment_key,
         admin_objects=_admin_objects(users),
     )
 
@@ -139,7 +147,6 @@ def _admin_objects(users: dict[str, User | None]) -> dict[str, Any]:
     """A row of every model the Django admin manages, keyed by model label, for its change/delete/history pages."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
     from django.contrib.auth.models import Group
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     axes = {"user_agent": "tests", "http_accept": "*/*", "path_info": "/accounts/login/", "username": "victim-zq7"}
     return {
