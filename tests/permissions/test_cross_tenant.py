@@ -75,7 +75,7 @@ def test_a_planted_read_leak_is_reported(
     page and the check must say so (and it must have held before the leak was planted)."""
     route = ROUTES["registry:organisation_detail"]
     assert check_route("registry:organisation_detail", route, victims, clients, Counter()) == []
-    monkeypatch.setattr(registry_permissions, "organisation_scope", lambda queryset, user: queryset)
+    monkeypatch.setattr(registry_permissions, "organisation_scope", lambda queryset, user, action=None: queryset)
     monkeypatch.setattr(registry_permissions, "visible_groups", lambda user, org: registry_permissions.ALL_GROUPS)
     problems = check_route("registry:organisation_detail", route, victims, clients, Counter())
     assert any(p.startswith("other_organisation GET") and "LEAK" in p for p in problems), problems
@@ -89,7 +89,7 @@ def test_a_planted_write_leak_is_reported(
     company's POST to the victim's product now changes rows, and the check must say so."""
     route = ROUTES["registry:product_edit"]
     assert check_route("registry:product_edit", route, victims, clients, Counter()) == []
-    monkeypatch.setattr(registry_permissions, "organisation_scope", lambda queryset, user: queryset)
+    monkeypatch.setattr(registry_permissions, "organisation_scope", lambda queryset, user, action=None: queryset)
     monkeypatch.setattr(registry_permissions, "can_edit_organisation", lambda user, org: registry_permissions.allow())
     problems = check_route("registry:product_edit", route, victims, clients, Counter())
     assert any(p.startswith("other_organisation POST") and "WRITE" in p for p in problems), problems
