@@ -38,6 +38,7 @@ VOLATILE_TABLES = frozenset(
         "axes_accesslog",
         "axes_accessfailurelog",
         "core_auditentry",
+        "core_auditpersonal",  # the erasable personal part of audit entries, judged with them
     }
 )
 REFUSED_STATUSES = frozenset({401, 403, 404, 405})
