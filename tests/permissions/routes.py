@@ -100,6 +100,15 @@ def api_org(v: Victims) -> dict[str, Any]:
     return {"organisation_pk": v.org.pk}
 
 
+def pair(v: Victims) -> dict[str, Any]:
+    """The victim organisation and its flagged possible duplicate."""
+    return {"pk": v.org.pk, "other_pk": v.duplicate.pk}  # type: ignore[union-attr]
+
+
+def job(v: Victims) -> dict[str, Any]:
+    return {"pk": v.job.pk}  # type: ignore[union-attr]
+
+
 def csv(v: Victims) -> dict[str, Any]:
     return {"fmt": "csv"}
 
@@ -173,6 +182,9 @@ NEW_PASSWORD = "another-correct-horse-77"  # noqa: S105
 # Screening results are for staff only: the company itself never learns it was flagged.
 NOT_SCREENING = (OFFICER, MINISTRY, OWNER)
 SELF_SERVICE = "each user acts on their own account here; the victim's data must still not appear"
+OWN_JOBS = "each user lists the jobs they started"
+DISMISS_CHANGES = ("registry.Organisation_possible_duplicates", "registry.DuplicateDismissal")
+MERGE_CHANGES = ("registry.Organisation", "registry.Organisation_possible_duplicates")
 INVALID_LINK = "without the e-mailed token Django only renders 'this link is invalid'"
 
 ROUTES: dict[str, Route] = {
@@ -456,6 +468,110 @@ ROUTES: dict[str, Route] = {
             ),
         ),
     ),
+    # --- registry: archive, restore, possible duplicates (the liaison office) --------------------------------
+    "registry:organisation_archive": Route(
+        org,
+        (
+            get(OFFICER, refused=(OWNER, AUDITOR)),
+            post(
+                OFFICER,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"reason": "Ceased trading."},
+                changes=("registry.Organisation",),
+                audit="organisation.archived",
+            ),
+        ),
+    ),
+    "registry:organisation_restore": Route(
+        lambda v: {"pk": v.archived.pk},
+        (
+            get(OFFICER, refused=(OWNER, AUDITOR)),
+            post(OFFICER, refused=(OWNER, AUDITOR), changes=("registry.Organisation",), audit="organisation.restored"),
+        ),
+    ),
+    "registry:duplicate_dismiss": Route(
+        pair,
+        (
+            get(OFFICER, refused=(OWNER, AUDITOR)),
+            post(
+                OFFICER,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"reason": "Different companies."},
+                changes=DISMISS_CHANGES,
+                audit="organisation.duplicate_dismissed",
+            ),
+        ),
+    ),
+    "registry:duplicate_merge": Route(
+        pair,
+        (
+            get(OFFICER, refused=(OWNER, AUDITOR)),
+            post(
+                OFFICER,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"survivor": v.org.pk, "reason": "The same company."},
+                changes=MERGE_CHANGES,
+                audit="organisation.",
+            ),
+        ),
+    ),
+    "organisation-archive": Route(
+        org,
+        (
+            api_post(
+                OFFICER,
+                status=200,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"reason": "Ceased trading."},
+                changes=("registry.Organisation",),
+                audit="organisation.archived",
+            ),
+        ),
+    ),
+    "organisation-restore": Route(
+        lambda v: {"pk": v.archived.pk},
+        (
+            api_post(
+                OFFICER,
+                status=200,
+                refused=(OWNER, AUDITOR),
+                changes=("registry.Organisation",),
+                audit="organisation.restored",
+            ),
+        ),
+    ),
+    "organisation-duplicate-dismiss": Route(
+        pair,
+        (
+            api_post(
+                OFFICER,
+                status=204,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"reason": "Different companies."},
+                changes=DISMISS_CHANGES,
+                audit="organisation.duplicate_dismissed",
+            ),
+        ),
+    ),
+    "organisation-merge": Route(
+        org,
+        (
+            api_post(
+                OFFICER,
+                status=200,
+                refused=(OWNER, AUDITOR),
+                payload=lambda v: {"other": v.duplicate.pk, "reason": "The same company."},
+                changes=MERGE_CHANGES,
+                audit="organisation.",
+            ),
+        ),
+    ),
+    # --- background jobs: each user sees the jobs they started; administrators and auditors see all ----------
+    "jobs:list": Route(None, (get((OWNER, ADMIN, AUDITOR), open_to_attackers=OWN_JOBS),)),
+    "jobs:detail": Route(job, (get((OWNER, ADMIN, AUDITOR), marker="job", refused=(OFFICER, COMPLIANCE)),)),
+    "jobs:status": Route(job, (get((OWNER, AUDITOR), marker="job", refused=(OFFICER, COMPLIANCE)),)),
+    "jobs-list": Route(None, (get((OWNER, AUDITOR), marker="job", open_to_attackers=OWN_JOBS),)),
+    "jobs-detail": Route(job, (get((OWNER, AUDITOR), marker="job", refused=(OFFICER, COMPLIANCE)),)),
     # --- registry: import wizard and export ---------------------------------------------------------------------
     "registry_import:upload": Route(
         None,

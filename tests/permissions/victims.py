@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.accounts import services as accounts_services
@@ -22,6 +23,7 @@ from liaison.core import audit
 from liaison.core.actors import Actor
 from liaison.core.models import AuditEntry
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
+from liaison.jobs.models import Job
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 from tests.conftest import ROLES, login
 from tests.factories import (
@@ -57,6 +59,7 @@ MARKERS = {
     "run": "VICTIM-RUN-ERROR-zq7",
     "token": "victim-token-zq7",
     "audit": "VICTIM-AUDIT-MESSAGE-zq7",
+    "job": "VICTIM-JOB-MESSAGE-zq7",
 }
 # Not private (every logged-in user reads the taxonomy), but a real key for the taxonomy routes.
 TECHNOLOGY_FIELD_CODE = "victim-field-zq7"
@@ -80,6 +83,9 @@ class Victims:
     technology_field: TechnologyField
     enrolment_key: str = ""  # the raw key of an open enrolment link for the ministry official
     admin_objects: dict[str, Any] = field(default_factory=dict)  # one row per model registered in the admin
+    duplicate: Organisation | None = None  # private, flagged as a possible duplicate of ``org``
+    archived: Organisation | None = None  # private, archived
+    job: Job | None = None  # a background job the owner started
     users: dict[str, User | None] = field(default_factory=dict)
     markers: dict[str, str] = field(default_factory=lambda: dict(MARKERS))
 
@@ -112,6 +118,17 @@ def build_victims() -> Victims:
     # The owner has an authenticator (a second factor is optional for company representatives).
     TOTPDevice.objects.create(user=users[OWNER], name="owner phone", confirmed=True)
     _link, enrolment_key = accounts_services.enrolment_link_issue(actor=Actor.system("tests"), user=users[MINISTRY])
+    duplicate = OrganisationFactory(private=True, legal_name="Victim Zq7 Wehrtechnik (duplicate)", short_name="Zq7 B")
+    org.possible_duplicates.add(duplicate)
+    archived = OrganisationFactory(private=True, archived_at=timezone.now(), archive_reason="ceased trading")
+    job = Job.objects.create(
+        kind="registry.export",
+        status="finished",
+        message=m["job"],
+        user=users[OWNER],
+        actor_kind="user",
+        actor_label="ps_owner",
+    )
     entity = WatchlistEntityFactory(watchlist=WatchlistFactory(name=m["watchlist"]), caption=m["hit"])
     with transaction.atomic():
         audit_entry = audit.record_change(
@@ -139,6 +156,9 @@ def build_victims() -> Victims:
         ),
         users=users,
         enrolment_key=enrolment_key,
+        duplicate=duplicate,
+        archived=archived,
+        job=job,
         admin_objects=_admin_objects(users),
     )
 
