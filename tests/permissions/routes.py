@@ -599,6 +599,15 @@ ROUTES: dict[str, Route] = {
             ),
         ),
     ),
+    # A large file's check or import runs as a job; only the user who started it follows it (not even admins).
+    "registry_import:job": Route(
+        lambda v: {"pk": v.import_job.pk},  # type: ignore[union-attr]
+        (get(OFFICER, marker="import_job", refused=(ADMIN, OWNER, AUDITOR)),),
+    ),
+    "registry_import:job_progress": Route(
+        lambda v: {"pk": v.import_job.pk},  # type: ignore[union-attr]
+        (get(OFFICER, marker="import_job", refused=(ADMIN, OWNER, AUDITOR)),),
+    ),
     "registry_import:export": Route(
         csv,
         (

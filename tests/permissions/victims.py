@@ -60,6 +60,7 @@ MARKERS = {
     "token": "victim-token-zq7",
     "audit": "VICTIM-AUDIT-MESSAGE-zq7",
     "job": "VICTIM-JOB-MESSAGE-zq7",
+    "import_job": "VICTIM-IMPORT-JOB-zq7",
 }
 # Not private (every logged-in user reads the taxonomy), but a real key for the taxonomy routes.
 TECHNOLOGY_FIELD_CODE = "victim-field-zq7"
@@ -86,6 +87,7 @@ class Victims:
     duplicate: Organisation | None = None  # private, flagged as a possible duplicate of ``org``
     archived: Organisation | None = None  # private, archived
     job: Job | None = None  # a background job the owner started
+    import_job: Job | None = None  # a running import of the liaison officer's
     users: dict[str, User | None] = field(default_factory=dict)
     markers: dict[str, str] = field(default_factory=lambda: dict(MARKERS))
 
@@ -129,6 +131,16 @@ def build_victims() -> Victims:
         actor_kind="user",
         actor_label="ps_owner",
     )
+    import_job = Job.objects.create(
+        kind="registry.import",
+        status="running",
+        params={"dry_run": True, "name": "firms.csv"},
+        message=m["import_job"],
+        progress_total=200,
+        user=users["liaison_officer"],
+        actor_kind="user",
+        actor_label="ps_liaison_officer",
+    )
     entity = WatchlistEntityFactory(watchlist=WatchlistFactory(name=m["watchlist"]), caption=m["hit"])
     with transaction.atomic():
         audit_entry = audit.record_change(
@@ -159,6 +171,7 @@ def build_victims() -> Victims:
         duplicate=duplicate,
         archived=archived,
         job=job,
+        import_job=import_job,
         admin_objects=_admin_objects(users),
     )
 
