@@ -642,7 +642,7 @@ ROUTES: dict[str, Route] = {
                 COMPLIANCE,
                 refused=(*NOT_SCREENING, AUDITOR),
                 payload=watchlist_upload,
-                changes=("integrity.Watchlist", "integrity.WatchlistEntity", "integrity.ScreeningRun"),
+                changes=("integrity.Watchlist", "integrity.WatchlistEntity", "integrity.ScreeningRun", "jobs.Job"),
                 audit="watchlist.imported",
             ),
         ),
@@ -654,7 +654,8 @@ ROUTES: dict[str, Route] = {
             post(
                 COMPLIANCE,
                 refused=(*NOT_SCREENING, AUDITOR),
-                changes=("integrity.ScreeningRun", "integrity.PartyScreening", "integrity.ScreeningHit"),
+                # The re-screen is queued: the request writes the run and its job, no screening result.
+                changes=("integrity.ScreeningRun", "jobs.Job"),
                 audit="screening_run.",
             ),
         ),
@@ -841,7 +842,7 @@ ROUTES: dict[str, Route] = {
                 status=201,
                 refused=(*NOT_SCREENING, AUDITOR),
                 payload=watchlist_upload,
-                changes=("integrity.Watchlist", "integrity.WatchlistEntity", "integrity.ScreeningRun"),
+                changes=("integrity.Watchlist", "integrity.WatchlistEntity", "integrity.ScreeningRun", "jobs.Job"),
                 audit="watchlist.imported",
             ),
         ),
