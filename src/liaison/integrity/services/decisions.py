@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import workflow
 from liaison.core.actors import Actor
-from liaison.core.permissions import allow, require
-from liaison.integrity import permissions
-from liaison.integrity.choices import HitDecision, HitStatus
+from liaison.core.errors import Conflict
+from liaison.integrity.choices import HitDecision
 from liaison.integrity.models import ScreeningHit
+from liaison.integrity.workflows import HIT_WORKFLOW
 
 
 def hit_decide(*, actor: Actor, hit: ScreeningHit, decision: str, reason: str) -> ScreeningHit:
-    """Confirm or dismiss an open hit, with a reason. Decisions are final (the trail must not be rewritten);
-    a dismissed match comes back as a new hit only when the party or the listed entity changes."""
-    require(permissions.can_decide_hit(actor.user, hit) if actor.user else allow())
+    """Confirm or dismiss an open hit, with a reason, through the hit workflow (integrity/workflows.py).
+    Decisions are final (the trail must not be rewritten); a dismissed match comes back as a new hit only
+    when the party or the listed entity changes."""
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
     if decision not in HitDecision.values:
@@ -27,19 +26,16 @@ def hit_decide(*, actor: Actor, hit: ScreeningHit, decision: str, reason: str) -
         errors["reason"] = [_("Give the reason for the decision.")]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        locked = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
-        if locked.status != HitStatus.OPEN:
-            raise ValidationError({"decision": [_("This hit was already decided or has lapsed.")]})
-        locked.status, locked.reason, locked.decided_at = decision, reason[:2000], timezone.now()
-        locked.reviewer = actor.user
-        locked.save(update_fields=["status", "reason", "decided_at", "reviewer"])
-        audit.record_change(
+    transition_name = HIT_WORKFLOW.for_target(decision).name
+    try:
+        return workflow.transition(
+            workflow=HIT_WORKFLOW,
+            instance=hit,
+            name=transition_name,
             actor=actor,
-            action=f"screening_hit.{decision}",
-            instance=locked,
-            before={"status": HitStatus.OPEN},
-            after={"status": decision},
-            message=reason[:500],
+            fields={"reason": reason[:2000], "decided_at": timezone.now(), "reviewer": actor.user},
+            message=reason,
         )
-    return locked
+    except Conflict as exc:
+        # Shown on the decision form like any other refusal of the input.
+        raise ValidationError({"decision": [_("This hit was already decided or has lapsed.")]}) from exc

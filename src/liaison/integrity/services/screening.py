@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, workflow
 from liaison.core.actors import Actor
+from liaison.core.errors import Conflict
 from liaison.core.permissions import allow, require
 from liaison.engines.screening import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match
 from liaison.integrity import parties, permissions
-from liaison.integrity.choices import HitStatus, PartyType, RunStatus, RunTrigger
+from liaison.integrity.choices import HitStatus, PartyType, RunTrigger
 from liaison.integrity.models import (
     OrganisationRelation,
     PartyScreening,
@@ -26,6 +27,7 @@ from liaison.integrity.models import (
     WatchlistEntity,
 )
 from liaison.integrity.watchlist_index import IndexState, current_index, resolve
+from liaison.integrity.workflows import HIT_WORKFLOW, RUN_WORKFLOW
 from liaison.jobs.choices import JobStatus
 from liaison.jobs.models import Job
 from liaison.jobs.services import job_enqueue
@@ -47,22 +49,28 @@ class ScreenResult:
     deferred: bool = False  # no index for the current lists in this process yet: a job screens the party
 
 
+def _hit_facts(hit: ScreeningHit) -> dict[str, Any]:
+    return {
+        "party_type": hit.party_type,
+        "party_id": hit.party_id,
+        "list": hit.list_name,
+        "list_version": hit.list_version,
+        "entity": hit.entity_key,
+    }
+
+
+def _hit_personal(hit: ScreeningHit, party: Any) -> dict[str, Any] | None:
+    return {"party": hit.party_label, "query": hit.query} if parties.is_personal(party) else None
+
+
 def _hit_audit(actor: Actor, action: str, hit: ScreeningHit, party: Any, after: dict[str, Any]) -> None:
-    personal = {"party": hit.party_label, "query": hit.query} if parties.is_personal(party) else None
     audit.record_change(
         actor=actor,
         action=action,
         instance=hit,
         before=None,
-        personal=personal,
-        after={
-            "party_type": hit.party_type,
-            "party_id": hit.party_id,
-            "list": hit.list_name,
-            "list_version": hit.list_version,
-            "entity": hit.entity_key,
-            **after,
-        },
+        personal=_hit_personal(hit, party),
+        after={**_hit_facts(hit), **after},
     )
 
 
@@ -134,11 +142,22 @@ def _apply_match(
 
 def lapse_hits(actor: Actor, party: Any, hits: list[ScreeningHit], reason: str) -> int:
     """Close open hits that no longer apply; they stay in the trail, marked as lapsed with the reason."""
+    lapsed = 0
     for hit in hits:
-        hit.status, hit.decided_at, hit.reason = HitStatus.LAPSED, timezone.now(), reason
-        hit.save(update_fields=["status", "decided_at", "reason"])
-        _hit_audit(actor, "screening_hit.lapsed", hit, party, {"status": hit.status})
-    return len(hits)
+        try:
+            workflow.transition(
+                workflow=HIT_WORKFLOW,
+                instance=hit,
+                name="lapse",
+                actor=actor,
+                fields={"decided_at": timezone.now(), "reason": reason},
+                audit_after=_hit_facts(hit),
+                personal=_hit_personal(hit, party),
+            )
+        except Conflict:
+            continue  # decided meanwhile: a decision is final, nothing to lapse
+        lapsed += 1
+    return lapsed
 
 
 def party_screen(
@@ -251,31 +270,26 @@ def screening_run_for_job(*, actor: Actor, job: Any, trigger: str) -> ScreeningR
     return run
 
 
-def _finish(actor: Actor, run: ScreeningRun, status: str, error: str = "") -> None:
-    run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
-    with transaction.atomic():
-        run.save()
-        audit.record_change(
-            actor=actor,
-            action=f"screening_run.{status}",
-            instance=run,
-            before=None,
-            after={
-                "total": run.total,
-                "done": run.done,
-                "hits_raised": run.hits_raised,
-                "hits_lapsed": run.hits_lapsed,
-            },
-            message=error[:500],
-        )
+def _finish(actor: Actor, run: ScreeningRun, name: str, error: str = "") -> ScreeningRun:
+    """The run's last transition (``finish`` or ``fail``), logged with its counters."""
+    counters = {"total": run.total, "done": run.done}
+    return workflow.transition(
+        workflow=RUN_WORKFLOW,
+        instance=run,
+        name=name,
+        actor=actor,
+        fields={**counters, "error": error[:2000], "finished_at": timezone.now()},
+        message=error,
+        audit_after={**counters, "hits_raised": run.hits_raised, "hits_lapsed": run.hits_lapsed},
+    )
 
 
 def screening_run_fail(*, actor: Actor, run: ScreeningRun, reason: str) -> None:
     """Close a run that will not finish (its job failed, or its worker died with no attempt left)."""
     with transaction.atomic():
-        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
-        if run.is_active:
-            _finish(actor, run, RunStatus.FAILED, reason)
+        current = ScreeningRun.objects.select_for_update().get(pk=run.pk)  # the worker's latest counters
+        if current.is_active:  # already finished or failed: nothing to close
+            _finish(actor, current, "fail", reason)
 
 
 def _screened_during(run: ScreeningRun, key: str) -> set[tuple[str, int]]:
@@ -297,9 +311,13 @@ def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress
     state = current_index(build=True)
     every = _all_parties()
     done_before = _screened_during(run, state.key)
-    run.status, run.total, run.started_at = RunStatus.RUNNING, len(every), run.started_at or timezone.now()
-    run.error = ""
-    run.save(update_fields=["status", "total", "started_at", "error"])
+    run = workflow.transition(
+        workflow=RUN_WORKFLOW,
+        instance=run,
+        name="start",
+        actor=actor,
+        fields={"total": len(every), "started_at": run.started_at or timezone.now(), "error": ""},
+    )
     for number, party in enumerate(every, start=1):
         if (parties.party_type_of(party), party.pk) not in done_before:
             with transaction.atomic():
@@ -311,8 +329,7 @@ def screening_run_execute(*, actor: Actor, run: ScreeningRun, progress: Progress
         if progress is not None:
             progress(number, len(every))
     run.done = len(every)
-    _finish(actor, run, RunStatus.FINISHED)
-    return run
+    return _finish(actor, run, "finish")
 
 
 def screening_catch_up_request() -> Job | None:
