@@ -20,7 +20,7 @@ from liaison.integrity.choices import HitStatus, RunStatus, RunTrigger
 from liaison.integrity.models import ScreeningHit, ScreeningRun
 from liaison.integrity.services import screening
 from liaison.integrity.workflows import HIT_WORKFLOW, RUN_WORKFLOW
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.integrity.factories import COMPANY, PERSON, import_list
 
 
@@ -82,14 +82,15 @@ def test_run_moves_through_its_table_and_each_move_is_logged(db: Any) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_decisions_on_one_hit_record_exactly_one(users: dict[str, Any]) -> None:
+def test_parallel_decisions_on_one_hit_record_exactly_one() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("parallel row locks need PostgreSQL")
     import_list(COMPANY, PERSON)
     org = OrganisationFactory(legal_name="Temna Zorya GmbH", short_name="Temna Zorya")
     services.party_screen(actor=Actor.system("t"), party=org)
     pk = ScreeningHit.objects.get().pk
-    officer = Actor.for_user(users["compliance_officer"])
+    # A superuser: transactional tests flush the role groups that the migrations seed.
+    officer = Actor.for_user(UserFactory(username="parallel_officer", is_superuser=True))
     outcomes: list[str] = []
     barrier = threading.Barrier(6)
 
