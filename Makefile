@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/liaison migrate --noinput
-	$(BIN)/liaison demo
+	LIAISON_BASE_URL=http://127.0.0.1:$(PORT) $(BIN)/liaison demo
 	$(BIN)/liaison serve --port $(PORT) --with-worker
 
 lint: install

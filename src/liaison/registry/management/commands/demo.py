@@ -78,4 +78,4 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Staff users need a second factor; get the current code with: .venv/bin/liaison democode USERNAME")
         )
-        self.stdout.write(_("Open http://127.0.0.1:8000/"))
+        self.stdout.write(_("Open %(url)s/") % {"url": settings.LIAISON_BASE_URL.rstrip("/")})
