@@ -101,7 +101,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     form = CodeForm(request.POST or None)
     posted = device is not None and request.method == "POST" and form.is_valid()
-    if posted and _check_code(form, device, form.cleaned_data["code"]):  # type: ignore[arg-type]
+    if posted and _check_code(form, device, form.cleaned_data["code"]):
         session.second_factor_proved(request, device)
         return redirect(_next_url(request))
     return render(request, "accounts/two_factor.html", {"form": form, "has_device": device is not None})

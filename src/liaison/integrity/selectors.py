@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import QuerySet
 
 from liaison.core.errors import NotFound
+from liaison.core.permissions import Decision
 from liaison.core.scoping import Action
 from liaison.integrity import permissions
 from liaison.integrity.choices import HitStatus
@@ -20,8 +22,10 @@ from liaison.integrity.clearance import Clearance, party_clearance
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
 from liaison.registry.models import Organisation
 
+_M = TypeVar("_M", bound=models.Model)
 
-def _require(decision: Any) -> None:
+
+def _require(decision: Decision) -> None:
     """A whole page or list the viewer may not see is as absent as a single record."""
     if not decision:
         raise NotFound()
@@ -34,7 +38,7 @@ def _pk(value: Any) -> int:
         raise NotFound() from exc
 
 
-def _one(queryset: QuerySet[Any], pk: Any) -> Any:
+def _one(queryset: QuerySet[_M], pk: Any) -> _M:
     found = queryset.filter(pk=_pk(pk)).first()
     if found is None:
         raise NotFound()

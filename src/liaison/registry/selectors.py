@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, models
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from liaison.core.errors import NotFound
 from liaison.core.scoping import Action, json_list_contains
 from liaison.registry import permissions, search
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
+
+_M = TypeVar("_M", bound=models.Model)
 
 MAX_SEARCH_CANDIDATES = 500
 
@@ -133,11 +136,11 @@ def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int
     return organisations_in_order(organisation_ranked_ids(viewer=viewer, filters=filters)[:limit])
 
 
-def get_in_scope(queryset: QuerySet[Any], pk: Any) -> Any:
+def get_in_scope(queryset: QuerySet[_M], pk: Any) -> _M:
     """The row ``pk`` of an already restricted queryset, or NotFound (also for a malformed key)."""
     try:
         return queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc
 
 

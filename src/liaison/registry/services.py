@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit, hooks
 from liaison.core.actors import Actor
-from liaison.core.permissions import require
+from liaison.core.permissions import allow, require
 from liaison.engines.identifiers import IdentifierError, validate_handelsregister
 from liaison.registry import permissions, search
 from liaison.registry.choices import OrganisationRole, SharedGroup
@@ -35,6 +35,8 @@ from liaison.registry.models import (
     Product,
     TechnologyField,
 )
+
+_Child = TypeVar("_Child", Product, Certification, Person)
 
 ORGANISATION_FIELDS = (
     "legal_name",
@@ -232,7 +234,7 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> Organisatio
 
 def _check_office_fields(actor: Actor, org: Organisation, before: Mapping[str, Any]) -> None:
     """A company representative may not change what the liaison office vouches for."""
-    decision = permissions.can_edit_office_fields(actor.user) if actor.user else permissions.allow()
+    decision = permissions.can_edit_office_fields(actor.user) if actor.user else allow()
     if decision:
         return
     changed = [name for name in permissions.OFFICE_ONLY_FIELDS if getattr(org, name) != before.get(name)]
@@ -280,12 +282,12 @@ PRODUCT_FIELDS = PRODUCT_SERVICE_FIELDS
 def _save_child(
     *,
     actor: Actor,
-    instance: Any,
+    instance: _Child,
     data: Mapping[str, Any],
     fields: tuple[str, ...],
     action: str,
     exclude: list[str] | None = None,
-) -> Any:
+) -> _Child:
     _authorise(actor, permissions.can_edit_organisation, instance.organisation)
     unknown = set(data) - set(fields)
     if unknown:
