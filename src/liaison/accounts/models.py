@@ -24,6 +24,11 @@ class User(AbstractUser):
 
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
 
+    # Caches for the life of one instance (one request): role names, and the ids of the organisations the user
+    # acts for (filled by the registry's scoping). Declared, not fields; unset until first asked.
+    _role_cache: frozenset[str] | None
+    _membership_cache: frozenset[int] | None
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from liaison.core.errors import PermissionDenied
+from liaison.core.types import Viewer
 
 if TYPE_CHECKING:
     from liaison.accounts.models import User
@@ -18,11 +23,15 @@ class Actor:
     label: str
 
     @classmethod
-    def for_user(cls, user: Any, *, via: str = "user") -> Actor:
+    def for_user(cls, user: Viewer, *, via: str = "user") -> Actor:
+        """The signed-in user of a request. Views reach here behind a login; should an anonymous request get
+        through, it is refused rather than recorded as an actor with no identity."""
+        if not user.is_authenticated:
+            raise PermissionDenied(_("Please log in."))
         return cls(kind=via, user=user, label=user.get_username())
 
     @classmethod
-    def cli(cls, user: Any | None = None) -> Actor:
+    def cli(cls, user: User | None = None) -> Actor:
         return cls(kind="cli", user=user, label=user.get_username() if user is not None else "cli")
 
     @classmethod

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 
 from liaison.core.actors import Actor
+from liaison.core.types import Viewer
 
 PartyCallback = Callable[[str, Any, Actor], None]
 
@@ -77,7 +78,7 @@ def on_dashboard(callback: DashboardCallback) -> DashboardCallback:
     return callback
 
 
-def dashboard_figures(viewer: Any) -> dict[str, Any]:
+def dashboard_figures(viewer: Viewer) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for callback in list(_dashboard_callbacks):
         figures.update(callback(viewer))

@@ -14,11 +14,13 @@ lazily, so models do not import permissions). An action the policy does not know
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db import connection, models
 from django.db.models import Q
 from django.utils.module_loading import import_string
+
+from liaison.core.types import Viewer
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -33,7 +35,7 @@ class Action(StrEnum):
 class RestrictedQuerySet(models.QuerySet[_M, _M]):
     scope_policy: str = ""
 
-    def restrict(self, user: Any, action: Action | str = Action.VIEW) -> RestrictedQuerySet[_M]:
+    def restrict(self, user: Viewer, action: Action | str = Action.VIEW) -> RestrictedQuerySet[_M]:
         """The rows ``user`` may act on with ``action``; none for an unknown action (fail closed)."""
         try:
             action = Action(action)

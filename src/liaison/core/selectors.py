@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 from liaison.core import hooks
 from liaison.core.errors import NotFound
 from liaison.core.models import AuditEntry
+from liaison.core.types import Viewer
 
 
-def can_view_audit(user: Any) -> bool:
+def can_view_audit(user: Viewer) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.has_role("auditor", "administrator")))
 
 
-def audit_entries(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
+def audit_entries(*, viewer: Viewer, filters: Mapping[str, Any]) -> QuerySet[AuditEntry]:
     if not can_view_audit(viewer):
         raise NotFound()
     qs = AuditEntry.objects.select_related("personal_part").order_by("-sequence")
@@ -29,7 +30,7 @@ def audit_entries(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[AuditE
     return qs
 
 
-def dashboard_figures(*, viewer: Any) -> dict[str, Any]:
+def dashboard_figures(*, viewer: Viewer) -> dict[str, Any]:
     """The apps' figures (registered in core.hooks, each scoped to the viewer) and, for auditors, recent changes."""
     return {
         **hooks.dashboard_figures(viewer),

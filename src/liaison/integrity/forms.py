@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.types import Viewer
 from liaison.integrity.choices import HitDecision, HitStatus, RelationKind
 from liaison.registry.choices import Country
 from liaison.registry.models import Organisation
@@ -56,7 +57,7 @@ class RelationForm(forms.Form):
     since = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args: Any, viewer: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Viewer, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = (
             Organisation.objects.visible_to(viewer)

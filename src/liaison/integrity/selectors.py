@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from liaison.core.errors import NotFound
 from liaison.core.permissions import Decision
 from liaison.core.scoping import Action
+from liaison.core.types import Viewer
 from liaison.integrity import permissions
 from liaison.integrity.choices import HitStatus
 from liaison.integrity.clearance import Clearance, party_clearance
@@ -45,7 +46,7 @@ def _one(queryset: QuerySet[_M], pk: Any) -> _M:
     return found
 
 
-def hit_list(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[ScreeningHit]:
+def hit_list(*, viewer: Viewer, filters: Mapping[str, Any]) -> QuerySet[ScreeningHit]:
     """The review queue: open hits by default; ``status=all`` or one status; ``list`` narrows to a list."""
     _require(permissions.can_view_screening(viewer))
     qs = ScreeningHit.objects.select_related("organisation", "reviewer").order_by("-score", "-pk")
@@ -57,27 +58,27 @@ def hit_list(*, viewer: Any, filters: Mapping[str, Any]) -> QuerySet[ScreeningHi
     return qs
 
 
-def hit_get(*, viewer: Any, pk: Any, action: Action = Action.VIEW) -> ScreeningHit:
+def hit_get(*, viewer: Viewer, pk: Any, action: Action = Action.VIEW) -> ScreeningHit:
     """One hit in the viewer's scope for ``action`` (``change`` = decide on it)."""
     queryset = ScreeningHit.objects.restrict(viewer, action).select_related("organisation", "reviewer")
     return _one(queryset, pk)
 
 
-def watchlist_list(*, viewer: Any) -> QuerySet[Watchlist]:
+def watchlist_list(*, viewer: Viewer) -> QuerySet[Watchlist]:
     _require(permissions.can_view_screening(viewer))
     return Watchlist.objects.order_by("name")
 
 
-def run_list(*, viewer: Any, limit: int = 5) -> list[ScreeningRun]:
+def run_list(*, viewer: Viewer, limit: int = 5) -> list[ScreeningRun]:
     _require(permissions.can_view_screening(viewer))
     return list(ScreeningRun.objects.order_by("-pk")[:limit])
 
 
-def run_get(*, viewer: Any, pk: Any) -> ScreeningRun:
+def run_get(*, viewer: Viewer, pk: Any) -> ScreeningRun:
     return _one(ScreeningRun.objects.restrict(viewer, Action.VIEW), pk)
 
 
-def _organisation(viewer: Any, pk: Any) -> Organisation:
+def _organisation(viewer: Viewer, pk: Any) -> Organisation:
     return _one(Organisation.objects.visible_to(viewer), pk)
 
 
@@ -93,7 +94,7 @@ class OrganisationPanel:
     relations: list[OrganisationRelation]
 
 
-def organisation_panel(*, viewer: Any, pk: Any) -> OrganisationPanel:
+def organisation_panel(*, viewer: Viewer, pk: Any) -> OrganisationPanel:
     """Clearance, hits and owners/directors of one organisation, for staff."""
     org = _organisation(viewer, pk)
     _require(permissions.can_view_clearance(viewer, org))
@@ -101,20 +102,20 @@ def organisation_panel(*, viewer: Any, pk: Any) -> OrganisationPanel:
     return OrganisationPanel(org, party_clearance(party=org), hits, relations_of(org))
 
 
-def organisation_clearance(*, viewer: Any, pk: Any) -> tuple[Organisation, Clearance]:
+def organisation_clearance(*, viewer: Viewer, pk: Any) -> tuple[Organisation, Clearance]:
     org = _organisation(viewer, pk)
     _require(permissions.can_view_clearance(viewer, org))
     return org, party_clearance(party=org)
 
 
-def organisation_for_relations(*, viewer: Any, pk: Any) -> Organisation:
+def organisation_for_relations(*, viewer: Viewer, pk: Any) -> Organisation:
     """The organisation if the viewer may see its owners and directors; else the same 404 as an absent one."""
     org = _organisation(viewer, pk)
     _require(permissions.can_view_relations(viewer, org))
     return org
 
 
-def relation_for_edit(*, viewer: Any, pk: Any) -> OrganisationRelation:
+def relation_for_edit(*, viewer: Viewer, pk: Any) -> OrganisationRelation:
     """An owner or director the viewer may change (through its organisation's scope), else NotFound."""
     queryset = OrganisationRelation.objects.restrict(viewer, Action.CHANGE).select_related("organisation")
     return _one(queryset, pk)
@@ -127,7 +128,7 @@ TRAIL_COLUMNS = (
 )  # fmt: skip
 
 
-def trail(*, viewer: Any) -> Iterator[dict[str, Any]]:
+def trail(*, viewer: Viewer) -> Iterator[dict[str, Any]]:
     """Every hit ever raised with its decision, oldest first: what was screened, against which list version,
     how it scored and why, who decided what and when. For auditors and compliance officers."""
     _require(permissions.can_export_trail(viewer))  # checked now, not when the caller starts iterating

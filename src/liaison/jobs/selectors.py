@@ -8,13 +8,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from liaison.core.errors import NotFound
+from liaison.core.types import Viewer
 from liaison.jobs.choices import JobStatus
 from liaison.jobs.models import Job
 from liaison.jobs.permissions import can_view_all_jobs
 
 
-def job_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Job]:
-    if not getattr(viewer, "is_authenticated", False):
+def job_list(*, viewer: Viewer, filters: Mapping[str, Any] | None = None) -> QuerySet[Job]:
+    if not viewer.is_authenticated:
         return Job.objects.none()
     qs = Job.objects.select_related("user")
     if not can_view_all_jobs(viewer):
@@ -27,7 +28,7 @@ def job_list(*, viewer: Any, filters: Mapping[str, Any] | None = None) -> QueryS
     return qs.order_by("-created_at", "-pk")
 
 
-def job_get(*, viewer: Any, pk: int) -> Job:
+def job_get(*, viewer: Viewer, pk: int) -> Job:
     job = job_list(viewer=viewer).filter(pk=pk).first()
     if job is None:
         raise NotFound()

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from liaison.core.api import READ_ERRORS, WRITE_ERRORS, ErrorSerializer, actor_for
 from liaison.core.errors import NotFound
 from liaison.core.scoping import Action
+from liaison.core.types import Viewer
 from liaison.registry import selectors, services
 from liaison.registry.api_serializers import (
     CertificationInputSerializer,
@@ -52,7 +53,7 @@ ORGANISATION_FILTERS = [
 ]
 
 
-def _card(viewer: Any, organisation: Organisation) -> dict[str, Any]:
+def _card(viewer: Viewer, organisation: Organisation) -> dict[str, Any]:
     return OrganisationCardSerializer(selectors.organisation_card(viewer=viewer, organisation=organisation)).data
 
 

@@ -8,6 +8,7 @@ one audit entry per change and runs in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,16 +19,17 @@ from django.utils.translation import gettext as _
 
 from liaison.core import audit, hooks
 from liaison.core.actors import Actor
-from liaison.core.permissions import require
+from liaison.core.permissions import Decision, require
 from liaison.registry import permissions
 from liaison.registry.models import DuplicateDismissal, Membership, Organisation
 
 MAX_REASON = 500
 
 
-def _authorise(actor: Actor, decision: Any) -> None:
+def _authorise(actor: Actor, predicate: Callable[..., Decision], *args: Any) -> None:
+    """The acting user's decision; the system and an anonymous CLI run are not asked (they hold no user)."""
     if actor.user is not None:
-        require(decision)
+        require(predicate(actor.user, *args))
 
 
 def _reason(reason: str, *, required: bool = True) -> str:
@@ -65,7 +67,7 @@ def _archive(actor: Actor, org: Organisation, reason: str, merged_into: Organisa
 
 def organisation_archive(*, actor: Actor, organisation: Organisation, reason: str) -> Organisation:
     """Hide an organisation from lists, search and matchmaking; staff still find it with the archive filter."""
-    _authorise(actor, permissions.can_archive_organisation(actor.user, organisation))
+    _authorise(actor, permissions.can_archive_organisation, organisation)
     text = _reason(reason)
     with transaction.atomic():
         org = _locked(organisation)
@@ -77,7 +79,7 @@ def organisation_archive(*, actor: Actor, organisation: Organisation, reason: st
 
 def organisation_restore(*, actor: Actor, organisation: Organisation) -> Organisation:
     """Bring an archived organisation back. One merged into another stays archived: its records moved."""
-    _authorise(actor, permissions.can_archive_organisation(actor.user, organisation))
+    _authorise(actor, permissions.can_archive_organisation, organisation)
     with transaction.atomic():
         org = _locked(organisation)
         if org.archived_at is None:
@@ -111,7 +113,7 @@ def _flagged_pair(organisation: Organisation, other: Organisation) -> tuple[Orga
 
 def duplicate_dismiss(*, actor: Actor, organisation: Organisation, other: Organisation, reason: str) -> None:
     """Record that the pair are different companies: the flag goes, and is not raised again for this pair."""
-    _authorise(actor, permissions.can_resolve_duplicates(actor.user))
+    _authorise(actor, permissions.can_resolve_duplicates)
     text = _reason(reason)
     with transaction.atomic():
         first, second = _flagged_pair(*_locked_pair(organisation, other))
@@ -170,7 +172,7 @@ def organisation_merge(
     products, people, certifications, memberships, and — through the apps listening in core.hooks — owner and
     director relations and screening hits), then ``other`` is archived as merged. Identifiers stay with the
     archived record, where the unique constraints keep them."""
-    _authorise(actor, permissions.can_resolve_duplicates(actor.user))
+    _authorise(actor, permissions.can_resolve_duplicates)
     text = _reason(reason, required=False)
     with transaction.atomic():
         if survivor.pk == other.pk:

@@ -20,6 +20,7 @@ from liaison.core import audit
 from liaison.core.actors import Actor
 from liaison.core.exports import json_dumps, safe_cell, write_csv, xlsx_bytes
 from liaison.core.permissions import require
+from liaison.core.types import Viewer
 from liaison.registry import permissions, selectors
 from liaison.registry.importing import COLUMNS, LIST_COLUMNS
 
@@ -30,7 +31,7 @@ FORMATS = {
 }
 
 
-def _cards(viewer: Any, filters: selectors.OrganisationFilters) -> Iterator[dict[str, Any]]:
+def _cards(viewer: Viewer, filters: selectors.OrganisationFilters) -> Iterator[dict[str, Any]]:
     queryset = (
         selectors.organisation_list(viewer=viewer, filters=filters)
         .prefetch_related("technology_fields")
@@ -53,7 +54,7 @@ def _record(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def organisation_export(
-    *, viewer: Any, filters: selectors.OrganisationFilters | None = None, fmt: str
+    *, viewer: Viewer, filters: selectors.OrganisationFilters | None = None, fmt: str
 ) -> tuple[bytes, str, str]:
     """The organisations ``viewer`` may see, filtered, as ``(content, content type, file name)``."""
     require(permissions.can_export(viewer))
@@ -76,7 +77,7 @@ def organisation_export(
     return content, FORMATS[fmt], filename
 
 
-def _record_export(viewer: Any, filters: selectors.OrganisationFilters | None, fmt: str, count: int) -> None:
+def _record_export(viewer: Viewer, filters: selectors.OrganisationFilters | None, fmt: str, count: int) -> None:
     """Company data leaving the platform is worth a line in the trail: who took how much, with which filter."""
     with transaction.atomic():
         audit.record(

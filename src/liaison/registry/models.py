@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import TimeStampedModel
 from liaison.core.scoping import Action, RestrictedQuerySet
+from liaison.core.types import Viewer
 from liaison.registry.choices import (
     CertificationStandard,
     Country,
@@ -63,7 +64,7 @@ class TechnologyField(models.Model):
 class OrganisationQuerySet(RestrictedQuerySet["Organisation"]):
     scope_policy = "liaison.registry.permissions.organisation_scope"
 
-    def visible_to(self, user: object) -> RestrictedQuerySet[Organisation]:
+    def visible_to(self, user: Viewer) -> RestrictedQuerySet[Organisation]:
         """The one narrowing every list, search, export, API and report goes through (``restrict(user, "view")``)."""
         return self.restrict(user, Action.VIEW)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from liaison.accounts.roles import ALL_SEEING_ROLES, Role
 from liaison.core.permissions import Decision, allow, deny
 from liaison.core.scoping import Action, json_list_contains
+from liaison.core.types import Viewer, signed_in
 from liaison.registry.choices import SharedGroup
 from liaison.registry.fields import ALL_IDENTIFIER_FIELDS
 
@@ -20,29 +21,25 @@ ALL_GROUPS = frozenset(SharedGroup.values)
 EDITOR_ROLES = (Role.ADMINISTRATOR, Role.LIAISON_OFFICER)
 
 
-def _is_authenticated(user: Any) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-
-
-def sees_everything(user: Any) -> bool:
+def sees_everything(user: Viewer) -> bool:
     """The liaison office, compliance and audit read every organisation in full; ministry officials do not."""
-    return _is_authenticated(user) and (user.is_superuser or user.has_role(*ALL_SEEING_ROLES))
+    return signed_in(user) and (user.is_superuser or user.has_role(*ALL_SEEING_ROLES))
 
 
-def _reads_shared(user: Any) -> bool:
+def _reads_shared(user: Viewer) -> bool:
     """Roles that read what organisations share: company representatives and ministry officials."""
-    return _is_authenticated(user) and user.has_role(Role.COMPANY_REPRESENTATIVE, Role.MINISTRY_OFFICIAL)
+    return signed_in(user) and user.has_role(Role.COMPANY_REPRESENTATIVE, Role.MINISTRY_OFFICIAL)
 
 
-def _ministry_country(user: Any) -> str:
+def _ministry_country(user: Viewer) -> str:
     """The country (``User.country``) whose organisations a ministry official reads in full; "" otherwise, and
     for an official without a country, who then reads only what organisations share."""
-    if _is_authenticated(user) and user.has_role(Role.MINISTRY_OFFICIAL):
+    if signed_in(user) and user.has_role(Role.MINISTRY_OFFICIAL):
         return str(user.country or "")
     return ""
 
 
-def in_full_condition(user: Any) -> Q:
+def in_full_condition(user: Viewer) -> Q:
     """Organisations ``user`` reads in full whatever they share: their own (memberships) and, for a ministry
     official, those of the official's country."""
     condition = Q(pk__in=member_organisation_ids(user))
@@ -50,20 +47,20 @@ def in_full_condition(user: Any) -> Q:
     return condition | Q(country=country) if country else condition
 
 
-def sees_in_full(user: Any, organisation: Any) -> bool:
+def sees_in_full(user: Viewer, organisation: Any) -> bool:
     """The one-object form of :func:`in_full_condition` (or everything), for predicates on a loaded row."""
     return sees_row_in_full(user, organisation.pk, organisation.country)
 
 
-def sees_row_in_full(user: Any, pk: int, country: str) -> bool:
+def sees_row_in_full(user: Viewer, pk: int, country: str) -> bool:
     if sees_everything(user) or pk in member_organisation_ids(user):
         return True
     own_country = _ministry_country(user)
     return bool(own_country) and country == own_country
 
 
-def member_organisation_ids(user: Any) -> frozenset[int]:
-    if not _is_authenticated(user):
+def member_organisation_ids(user: Viewer) -> frozenset[int]:
+    if not signed_in(user):
         return frozenset()
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
@@ -72,12 +69,12 @@ def member_organisation_ids(user: Any) -> frozenset[int]:
     return cached
 
 
-def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Action.VIEW) -> QuerySet[Any]:
+def organisation_scope(queryset: QuerySet[Any], user: Viewer, action: Action = Action.VIEW) -> QuerySet[Any]:
     """View/export: the liaison office, compliance and audit see every organisation, archived ones too (lists hide
     those unless asked); a company representative the active ones that are their own or share anything; a
     ministry official the active ones of their country or that share anything. Change: the liaison office every
     one, a representative their own active ones. Delete (archive, merge away): the liaison office only."""
-    if not _is_authenticated(user):
+    if not signed_in(user):
         return queryset.none()
     if action in (Action.VIEW, Action.EXPORT):
         if sees_everything(user):
@@ -93,7 +90,7 @@ def organisation_scope(queryset: QuerySet[Any], user: Any, action: Action = Acti
     return queryset.none()
 
 
-def group_scope(user: Any, group: str) -> Q:
+def group_scope(user: Viewer, group: str) -> Q:
     """A condition on organisations: ``user`` may read their field group ``group``. Every filter, search key
     and sort on a field of that group is combined with it — otherwise which rows come back reveals the hidden
     value (``?certification=AQAP 2110`` finding an organisation that hides its certifications)."""
@@ -103,7 +100,7 @@ def group_scope(user: Any, group: str) -> Q:
 
 
 def _child_scope(group: str) -> Any:
-    def scope(queryset: QuerySet[Any], user: Any, action: Action) -> QuerySet[Any]:
+    def scope(queryset: QuerySet[Any], user: Viewer, action: Action) -> QuerySet[Any]:
         from liaison.registry.models import Organisation
 
         # Adding or removing a child changes its organisation; it does not delete it.
@@ -123,7 +120,7 @@ person_scope = _child_scope("people")
 certification_scope = _child_scope("certifications")
 
 
-def visible_groups(user: Any, organisation: Any) -> frozenset[str]:
+def visible_groups(user: Viewer, organisation: Any) -> frozenset[str]:
     """The field groups of ``organisation`` that ``user`` may read (names and country come with any of them)."""
     if sees_in_full(user, organisation):
         return ALL_GROUPS
@@ -132,14 +129,14 @@ def visible_groups(user: Any, organisation: Any) -> frozenset[str]:
     return frozenset()
 
 
-def can_create_organisation(user: Any) -> Decision:
-    if _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
+def can_create_organisation(user: Viewer) -> Decision:
+    if signed_in(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
         return allow()
     return deny(_("Only the liaison office registers organisations."))
 
 
-def can_edit_organisation(user: Any, organisation: Any) -> Decision:
-    if not _is_authenticated(user):
+def can_edit_organisation(user: Viewer, organisation: Any) -> Decision:
+    if not signed_in(user):
         return deny(_("Please log in."))
     if getattr(organisation, "archived_at", None) is not None:
         return deny(_("This organisation is archived; restore it before changing it."))
@@ -154,47 +151,47 @@ def can_edit_organisation(user: Any, organisation: Any) -> Decision:
 OFFICE_ONLY_FIELDS = ("security_clearance", *ALL_IDENTIFIER_FIELDS)
 
 
-def can_edit_office_fields(user: Any) -> Decision:
+def can_edit_office_fields(user: Viewer) -> Decision:
     """Facility security clearance and registry identifiers: administrators and liaison officers only."""
-    if _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
+    if signed_in(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES)):
         return allow()
     return deny(_("Only the liaison office changes the security clearance and registry identifiers."))
 
 
-def can_import(user: Any) -> Decision:
+def can_import(user: Viewer) -> Decision:
     return can_create_organisation(user)
 
 
-def can_export(user: Any) -> Decision:
-    if _is_authenticated(user):
+def can_export(user: Viewer) -> Decision:
+    if signed_in(user):
         return allow()
     return deny(_("Please log in."))
 
 
-def can_manage_personal_data(user: Any, organisation: Any) -> Decision:
+def can_manage_personal_data(user: Viewer, organisation: Any) -> Decision:
     """GDPR export and erasure of a contact person: the organisation's editors."""
     return can_edit_organisation(user, organisation)
 
 
-def can_manage_memberships(user: Any) -> Decision:
+def can_manage_memberships(user: Viewer) -> Decision:
     """Who acts for which organisation is decided by administrators."""
-    if _is_authenticated(user) and user.is_administrator:
+    if signed_in(user) and user.is_administrator:
         return allow()
     return deny(_("Only administrators manage users."))
 
 
-def _office(user: Any) -> bool:
-    return _is_authenticated(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES))
+def _office(user: Viewer) -> bool:
+    return signed_in(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES))
 
 
-def can_archive_organisation(user: Any, organisation: Any) -> Decision:
+def can_archive_organisation(user: Viewer, organisation: Any) -> Decision:
     """Archiving and restoring: the liaison office (a company cannot hide itself from the registry)."""
     if _office(user):
         return allow()
     return deny(_("Only the liaison office archives and restores organisations."))
 
 
-def can_resolve_duplicates(user: Any) -> Decision:
+def can_resolve_duplicates(user: Viewer) -> Decision:
     """Dismissing a possible-duplicate flag or merging two records: the liaison office, which alone sees the
     flags (for a company they could reveal organisations not shared with it)."""
     if _office(user):
@@ -202,7 +199,7 @@ def can_resolve_duplicates(user: Any) -> Decision:
     return deny(_("Only the liaison office resolves possible duplicates."))
 
 
-def can_edit_taxonomy(user: Any) -> Decision:
-    if _is_authenticated(user) and user.is_administrator:
+def can_edit_taxonomy(user: Viewer) -> Decision:
+    if signed_in(user) and user.is_administrator:
         return allow()
     return deny(_("Only administrators edit the technology taxonomy."))

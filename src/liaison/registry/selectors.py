@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from liaison.core.errors import NotFound
 from liaison.core.scoping import Action, json_list_contains
+from liaison.core.types import Viewer
 from liaison.registry import permissions, search
 from liaison.registry.models import Certification, Organisation, Person, Product, TechnologyField
 
@@ -61,7 +62,7 @@ def field_with_descendants(code: str) -> list[int]:
     return found
 
 
-def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters, viewer: Any) -> QuerySet[Organisation]:
+def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters, viewer: Viewer) -> QuerySet[Organisation]:
     """Each filter matches only organisations whose field group it reads is visible to ``viewer``
     (:func:`permissions.group_scope`); country comes with every group.
 
@@ -82,7 +83,7 @@ def _apply_filters(qs: QuerySet[Organisation], filters: OrganisationFilters, vie
     return qs
 
 
-def _search_condition(viewer: Any, key: str) -> Q:
+def _search_condition(viewer: Viewer, key: str) -> Q:
     """One search key, matched only in what the viewer may read: staff and the organisation's own people in
     every searched field, other companies in the names and the groups the organisation shares."""
     if permissions.sees_everything(viewer):
@@ -93,7 +94,7 @@ def _search_condition(viewer: Any, key: str) -> Q:
     return Q(shared_search_text__contains=" " + key) | Q(pk__in=in_full.values("pk"))
 
 
-def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
+def organisation_list(*, viewer: Viewer, filters: OrganisationFilters | None = None) -> QuerySet[Organisation]:
     """Organisations the viewer may see, filtered; with a query, only matches (rank with :func:`ranked`)."""
     filters = filters or OrganisationFilters()
     archived = filters.archived and permissions.sees_everything(viewer)
@@ -105,7 +106,7 @@ def organisation_list(*, viewer: Any, filters: OrganisationFilters | None = None
     return qs
 
 
-def organisation_ranked_ids(*, viewer: Any, filters: OrganisationFilters) -> list[int]:
+def organisation_ranked_ids(*, viewer: Viewer, filters: OrganisationFilters) -> list[int]:
     """Ids of the organisations matching ``filters.q``, best first (at most MAX_SEARCH_CANDIDATES candidates).
 
     On PostgreSQL the candidates come unordered, straight from the trigram index: ordering by name made it walk
@@ -129,7 +130,7 @@ def organisations_in_order(ids: list[int]) -> list[Organisation]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def organisation_search(*, viewer: Any, filters: OrganisationFilters, limit: int = 50) -> list[Organisation]:
+def organisation_search(*, viewer: Viewer, filters: OrganisationFilters, limit: int = 50) -> list[Organisation]:
     """Search results ranked by name similarity (across scripts and transliterations)."""
     if not filters.q:
         return list(organisation_list(viewer=viewer, filters=filters).order_by("legal_name", "pk")[:limit])
@@ -144,7 +145,7 @@ def get_in_scope(queryset: QuerySet[_M], pk: Any) -> _M:
         raise NotFound() from exc
 
 
-def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
+def organisation_get(*, viewer: Viewer, pk: Any) -> Organisation:
     queryset = (
         Organisation.objects.visible_to(viewer)
         .prefetch_related(
@@ -157,12 +158,12 @@ def organisation_get(*, viewer: Any, pk: Any) -> Organisation:
     return get_in_scope(queryset, pk)
 
 
-def organisation_for(*, viewer: Any, pk: Any, action: Action) -> Organisation:
+def organisation_for(*, viewer: Viewer, pk: Any, action: Action) -> Organisation:
     """The organisation if the viewer may take ``action`` on it; otherwise the same NotFound as an absent one."""
     return get_in_scope(Organisation.objects.restrict(viewer, action), pk)
 
 
-def organisation_for_edit(*, viewer: Any, pk: Any) -> Organisation:
+def organisation_for_edit(*, viewer: Viewer, pk: Any) -> Organisation:
     return organisation_for(viewer=viewer, pk=pk, action=Action.CHANGE)
 
 
@@ -174,7 +175,7 @@ CHILD_MODELS: dict[str, type[Product | Person | Certification]] = {
 
 
 def child_get(
-    *, viewer: Any, organisation: Organisation, related_name: str, pk: Any, action: Action = Action.CHANGE
+    *, viewer: Viewer, organisation: Organisation, related_name: str, pk: Any, action: Action = Action.CHANGE
 ) -> Any:
     """One product, person or certification of ``organisation``, reached through its model's scope for
     ``action`` (which goes through the parent's): a foreign or absent child is the same NotFound."""
@@ -182,13 +183,13 @@ def child_get(
     return get_in_scope(model.objects.restrict(viewer, action).filter(organisation=organisation), pk)
 
 
-def person_get(*, viewer: Any, pk: Any, action: Action = Action.VIEW) -> Person:
+def person_get(*, viewer: Viewer, pk: Any, action: Action = Action.VIEW) -> Person:
     """A contact person (not erased) by key alone, through its organisation's scope (GDPR export/erasure)."""
     queryset = Person.objects.restrict(viewer, action).select_related("organisation")
     return get_in_scope(queryset, pk)
 
 
-def organisation_card(*, viewer: Any, organisation: Organisation) -> dict[str, Any]:
+def organisation_card(*, viewer: Viewer, organisation: Organisation) -> dict[str, Any]:
     """The organisation as the viewer may read it: the shared field groups only."""
     groups = permissions.visible_groups(viewer, organisation)
     card: dict[str, Any] = {
@@ -233,19 +234,19 @@ def organisation_card(*, viewer: Any, organisation: Organisation) -> dict[str, A
     return card
 
 
-def products_visible(*, viewer: Any, organisation: Organisation) -> list[Product]:
+def products_visible(*, viewer: Viewer, organisation: Organisation) -> list[Product]:
     if "products" not in permissions.visible_groups(viewer, organisation):
         return []
     return list(organisation.products.all())
 
 
-def people_visible(*, viewer: Any, organisation: Organisation) -> list[Person]:
+def people_visible(*, viewer: Viewer, organisation: Organisation) -> list[Person]:
     if "people" not in permissions.visible_groups(viewer, organisation):
         return []
     return [p for p in organisation.people.all() if p.erased_at is None]
 
 
-def certifications_visible(*, viewer: Any, organisation: Organisation) -> list[Any]:
+def certifications_visible(*, viewer: Viewer, organisation: Organisation) -> list[Any]:
     if "certifications" not in permissions.visible_groups(viewer, organisation):
         return []
     return list(organisation.certifications.all())
@@ -268,7 +269,7 @@ def technology_field_tree() -> list[tuple[TechnologyField, int]]:
     return out
 
 
-def dashboard_figures(viewer: Any) -> dict[str, Any]:
+def dashboard_figures(viewer: Viewer) -> dict[str, Any]:
     """The registry's part of the dashboard (registered with core.hooks in RegistryConfig.ready)."""
     orgs = organisation_list(viewer=viewer)
     by_country = dict(orgs.values_list("country").annotate(n=Count("pk")).values_list("country", "n"))
@@ -276,7 +277,9 @@ def dashboard_figures(viewer: Any) -> dict[str, Any]:
         "organisation_count": orgs.count(),
         "by_country": sorted(by_country.items(), key=lambda kv: -kv[1]),
         "product_count": Product.objects.filter(organisation__in=orgs.values("pk")).count(),
-        "my_organisations": list(
-            Organisation.objects.filter(memberships__user=viewer, archived_at__isnull=True).order_by("legal_name")
+        "my_organisations": (
+            list(Organisation.objects.filter(memberships__user=viewer, archived_at__isnull=True).order_by("legal_name"))
+            if viewer.is_authenticated
+            else []
         ),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +35,9 @@ from liaison.registry.models import (
     Product,
     TechnologyField,
 )
+
+if TYPE_CHECKING:
+    from liaison.accounts.models import User
 
 _Child = TypeVar("_Child", Product, Certification, Person)
 
@@ -489,7 +492,7 @@ def technology_field_save(
     return instance
 
 
-def memberships_add(*, actor: Actor, user: Any, organisation_ids: list[int]) -> list[Membership]:
+def memberships_add(*, actor: Actor, user: User, organisation_ids: list[int]) -> list[Membership]:
     """Let ``user`` act for these organisations (administrators only). Unknown ids are refused before anything is
     written; an existing membership is kept as it is; each new one is audited."""
     _authorise(actor, permissions.can_manage_memberships)
