@@ -5,7 +5,7 @@ The ``*_scope`` functions are the ``restrict(user, action)`` policies of the int
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -14,6 +14,11 @@ from liaison.accounts.roles import Role
 from liaison.core.permissions import Decision, allow, deny
 from liaison.core.scoping import Action
 from liaison.core.types import Viewer, signed_in
+
+if TYPE_CHECKING:
+    from liaison.integrity.models import ScreeningHit
+    from liaison.registry.models import Organisation
+
 from liaison.registry.permissions import can_edit_organisation, sees_everything, sees_in_full
 
 REVIEWER_ROLES = (Role.ADMINISTRATOR, Role.COMPLIANCE_OFFICER)
@@ -31,7 +36,7 @@ def can_view_screening(user: Viewer) -> Decision:
     return deny(_("Only compliance officers, administrators and auditors see screening results."))
 
 
-def can_decide_hit(user: Viewer, hit: Any = None) -> Decision:
+def can_decide_hit(user: Viewer, hit: ScreeningHit | None = None) -> Decision:
     if is_reviewer(user):
         return allow()
     return deny(_("Only compliance officers and administrators decide on screening hits."))
@@ -51,7 +56,7 @@ def can_export_trail(user: Viewer) -> Decision:
     return can_view_screening(user)
 
 
-def can_view_clearance(user: Viewer, organisation: Any = None) -> Decision:
+def can_view_clearance(user: Viewer, organisation: Organisation | None = None) -> Decision:
     """Clearance and hits of an organisation are for staff only: a company never learns it was flagged. A
     ministry official sees them for the organisations of the official's own country (``User.country``)."""
     if sees_everything(user):
@@ -62,14 +67,14 @@ def can_view_clearance(user: Viewer, organisation: Any = None) -> Decision:
     return deny(_("Screening results are visible to staff only."))
 
 
-def can_edit_relations(user: Viewer, organisation: Any) -> Decision:
+def can_edit_relations(user: Viewer, organisation: Organisation) -> Decision:
     """Owners and directors: the organisation's editors and compliance officers."""
     if is_reviewer(user) or can_edit_organisation(user, organisation):
         return allow()
     return deny(_("Only the organisation's editors and compliance officers record owners and directors."))
 
 
-def can_view_relations(user: Viewer, organisation: Any) -> Decision:
+def can_view_relations(user: Viewer, organisation: Organisation) -> Decision:
     if sees_in_full(user, organisation) or can_edit_relations(user, organisation):
         return allow()
     return deny(_("Owners and directors of this organisation are not shared with you."))

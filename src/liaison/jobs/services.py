@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -107,7 +107,7 @@ def job_claim(*, job_id: int, task_id: str, worker_id: str) -> Job | None:
     return job
 
 
-def _owned(job: Job) -> Any:
+def _owned(job: Job) -> QuerySet[Job]:
     return Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
 
 

@@ -5,7 +5,8 @@ the field group they belong to. Filters, search and sort on a field go through :
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from liaison.core.scoping import Action, json_list_contains
 from liaison.core.types import Viewer, signed_in
 from liaison.registry.choices import SharedGroup
 from liaison.registry.fields import ALL_IDENTIFIER_FIELDS
+
+if TYPE_CHECKING:
+    from liaison.registry.models import Organisation
 
 ALL_GROUPS = frozenset(SharedGroup.values)
 EDITOR_ROLES = (Role.ADMINISTRATOR, Role.LIAISON_OFFICER)
@@ -47,7 +51,7 @@ def in_full_condition(user: Viewer) -> Q:
     return condition | Q(country=country) if country else condition
 
 
-def sees_in_full(user: Viewer, organisation: Any) -> bool:
+def sees_in_full(user: Viewer, organisation: Organisation) -> bool:
     """The one-object form of :func:`in_full_condition` (or everything), for predicates on a loaded row."""
     return sees_row_in_full(user, organisation.pk, organisation.country)
 
@@ -99,7 +103,7 @@ def group_scope(user: Viewer, group: str) -> Q:
     return in_full_condition(user) | json_list_contains("shared_groups", group)
 
 
-def _child_scope(group: str) -> Any:
+def _child_scope(group: str) -> Callable[[QuerySet[Any], Viewer, Action], QuerySet[Any]]:
     def scope(queryset: QuerySet[Any], user: Viewer, action: Action) -> QuerySet[Any]:
         from liaison.registry.models import Organisation
 
@@ -120,7 +124,7 @@ person_scope = _child_scope("people")
 certification_scope = _child_scope("certifications")
 
 
-def visible_groups(user: Viewer, organisation: Any) -> frozenset[str]:
+def visible_groups(user: Viewer, organisation: Organisation) -> frozenset[str]:
     """The field groups of ``organisation`` that ``user`` may read (names and country come with any of them)."""
     if sees_in_full(user, organisation):
         return ALL_GROUPS
@@ -135,7 +139,7 @@ def can_create_organisation(user: Viewer) -> Decision:
     return deny(_("Only the liaison office registers organisations."))
 
 
-def can_edit_organisation(user: Viewer, organisation: Any) -> Decision:
+def can_edit_organisation(user: Viewer, organisation: Organisation) -> Decision:
     if not signed_in(user):
         return deny(_("Please log in."))
     if getattr(organisation, "archived_at", None) is not None:
@@ -168,7 +172,7 @@ def can_export(user: Viewer) -> Decision:
     return deny(_("Please log in."))
 
 
-def can_manage_personal_data(user: Viewer, organisation: Any) -> Decision:
+def can_manage_personal_data(user: Viewer, organisation: Organisation) -> Decision:
     """GDPR export and erasure of a contact person: the organisation's editors."""
     return can_edit_organisation(user, organisation)
 
@@ -184,7 +188,7 @@ def _office(user: Viewer) -> bool:
     return signed_in(user) and (user.is_superuser or user.has_role(*EDITOR_ROLES))
 
 
-def can_archive_organisation(user: Viewer, organisation: Any) -> Decision:
+def can_archive_organisation(user: Viewer, organisation: Organisation) -> Decision:
     """Archiving and restoring: the liaison office (a company cannot hide itself from the registry)."""
     if _office(user):
         return allow()

@@ -176,11 +176,14 @@ CHILD_MODELS: dict[str, type[Product | Person | Certification]] = {
 
 def child_get(
     *, viewer: Viewer, organisation: Organisation, related_name: str, pk: Any, action: Action = Action.CHANGE
-) -> Any:
+) -> Product | Person | Certification:
     """One product, person or certification of ``organisation``, reached through its model's scope for
     ``action`` (which goes through the parent's): a foreign or absent child is the same NotFound."""
     model = CHILD_MODELS[related_name]
-    return get_in_scope(model.objects.restrict(viewer, action).filter(organisation=organisation), pk)
+    child = get_in_scope(model.objects.restrict(viewer, action).filter(organisation=organisation), pk)
+    # The three managers' union is seen as a plain Model; the row is one of the three, as CHILD_MODELS says.
+    assert isinstance(child, (Product, Person, Certification))
+    return child
 
 
 def person_get(*, viewer: Viewer, pk: Any, action: Action = Action.VIEW) -> Person:
