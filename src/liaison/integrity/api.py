@@ -19,6 +19,7 @@ from liaison.core.scoping import Action
 from liaison.integrity import selectors, services
 from liaison.integrity.choices import ClearanceStatus, HitDecision, RelationKind
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
+from liaison.jobs.api import JobSerializer
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 TAGS = ["integrity"]
@@ -148,11 +149,25 @@ class WatchlistView(APIView):
         """The loaded lists with version, entity count and checksum."""
         return Response(WatchlistSerializer(selectors.watchlist_list(viewer=request.user), many=True).data)
 
-    @extend_schema(tags=TAGS, request=UploadSerializer, responses={201: ImportedSerializer, **WRITE_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        request=UploadSerializer,
+        responses={201: ImportedSerializer, 202: JobSerializer, **WRITE_ERRORS},
+    )
     def post(self, request: Request) -> Response:
         """Import or replace a list. The rescreen of every party is queued (``run``, pending): follow it at
-        ``/api/jobs/{run.job}/``."""
+        ``/api/jobs/{run.job}/``. A file above ``LIAISON_WATCHLIST_SYNC_MAX_BYTES`` is not read here: the answer
+        is 202 with the import's job (``/api/jobs/{id}/``); its ``result`` names the rescreen job."""
         data = _valid(UploadSerializer, request.data)
+        if services.watchlist_import_is_large(data["file"].size):
+            job = services.watchlist_import_enqueue(
+                actor=actor_for(request),
+                raw=data["file"].read(),
+                filename=data["file"].name,
+                source=data["source"],
+                version=data.get("version") or None,
+            )
+            return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
         result = services.watchlist_import(
             actor=actor_for(request),
             path_or_bytes=data["file"].read(),
@@ -228,9 +243,7 @@ class RelationDetailView(APIView):
     def put(self, request: Request, pk: int) -> Response:
         rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
         data = _valid(RelationInputSerializer, request.data)
-        rel = services.relation_save(
-            actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel
-        )
+        rel = services.relation_save(actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel)
         return Response(RelationSerializer(rel).data)
 
     @extend_schema(tags=TAGS, parameters=[ID], responses={204: None, **READ_ERRORS})

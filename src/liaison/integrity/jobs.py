@@ -1,14 +1,18 @@
-"""Integrity's background work: screening every party (after a list import, on demand, nightly)."""
+"""Integrity's background work: importing large watchlists, screening every party (after a list import, on
+demand, nightly)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.actors import Actor
 from liaison.integrity.choices import RunTrigger
 from liaison.integrity.models import ScreeningRun
+from liaison.integrity.services import watchlists
 from liaison.integrity.services.screening import (
     CATCH_UP_JOB,
     RESCREEN_JOB,
@@ -46,3 +50,37 @@ def rescreen(ctx: JobContext) -> dict[str, Any]:
 def catch_up(ctx: JobContext) -> dict[str, int]:
     """Safe to retry: it screens only what is still out of date."""
     return screening_catch_up(actor=ctx.actor, progress=ctx.progress)
+
+
+@job_task(watchlists.IMPORT_JOB, label=_("Import of a watchlist"), retries=1)
+def watchlist_import(ctx: JobContext) -> dict[str, Any]:
+    """Safe to retry: the import is one transaction (a killed worker leaves nothing behind) and loading the
+    same file again changes nothing. The stashed file is removed once the import succeeded or was refused."""
+    params, user_id = ctx.params, ctx.job.user_id
+    data = watchlists.stash_read(user_id, params["sha256"])
+    if data is None:
+        raise ValidationError({"file": [gettext("The uploaded file has expired; please upload it again.")]})
+    ctx.progress(0, 0, message=gettext("Reading the list…"))
+    try:
+        result = watchlists.watchlist_import(
+            actor=ctx.actor,
+            path_or_bytes=data,
+            source=params["source"],
+            version=params["version"] or None,
+            filename=params["filename"],
+        )
+    except ValidationError:
+        watchlists.stash_path(user_id, params["sha256"]).unlink(missing_ok=True)
+        raise
+    watchlists.stash_path(user_id, params["sha256"]).unlink(missing_ok=True)
+    run = result.run
+    return {
+        "watchlist": result.watchlist.name,
+        "version": result.watchlist.version,
+        "entity_count": result.watchlist.entity_count,
+        "created": result.created,
+        "updated": result.updated,
+        "removed": result.removed,
+        "run": run.pk if run else None,
+        "rescreen_job": run.job_id if run else None,
+    }

@@ -44,6 +44,8 @@ def watchlists(request: HttpRequest) -> HttpResponse:
     context = _watchlists_context(request, form)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if services.watchlist_import_is_large(upload.size):
+            return _watchlist_import_in_background(request, form)
         try:
             result = services.watchlist_import(
                 actor=Actor.for_user(request.user),
@@ -66,6 +68,27 @@ def watchlists(request: HttpRequest) -> HttpResponse:
             )
             return redirect("integrity:watchlists")
     return render(request, "integrity/watchlists.html", context)
+
+
+def _watchlist_import_in_background(request: HttpRequest, form: WatchlistUploadForm) -> HttpResponse:
+    """A large list: the request only keeps the file and queues its import; the job page shows the rest."""
+    upload = form.cleaned_data["file"]
+    try:
+        job = services.watchlist_import_enqueue(
+            actor=Actor.for_user(request.user),
+            raw=upload.read(),
+            filename=upload.name,
+            source=form.cleaned_data["source"],
+            version=form.cleaned_data["version"] or None,
+        )
+    except errors.ValidationError as exc:
+        errors.add_to_form(form, exc)
+        return render(request, "integrity/watchlists.html", _watchlists_context(request, form))
+    messages.success(
+        request,
+        _("The list is large: it is being imported in the background. Every party is screened again afterwards."),
+    )
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

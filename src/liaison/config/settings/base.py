@@ -168,6 +168,8 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIAISON_IMPORT_MAX_BYTES = env_int("LIAISON_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# Watchlist files above this size are imported by a background job, not inside the upload request (issue 7).
+LIAISON_WATCHLIST_SYNC_MAX_BYTES = env_int("LIAISON_WATCHLIST_SYNC_MAX_BYTES", 256 * 1024)
 # Reading one import file has a time budget (seconds); an import waits this long for another one to finish.
 LIAISON_IMPORT_PARSE_SECONDS = env_int("LIAISON_IMPORT_PARSE_SECONDS", 120)
 LIAISON_IMPORT_LOCK_SECONDS = env_int("LIAISON_IMPORT_LOCK_SECONDS", 60)

@@ -16,7 +16,13 @@ from liaison.integrity.services.screening import (
     screening_run_execute,
     screening_run_start,
 )
-from liaison.integrity.services.watchlists import ImportResult, WatchlistImportError, watchlist_import
+from liaison.integrity.services.watchlists import (
+    ImportResult,
+    WatchlistImportError,
+    watchlist_import,
+    watchlist_import_enqueue,
+    watchlist_import_is_large,
+)
 
 __all__ = [
     "Clearance",
@@ -32,4 +38,6 @@ __all__ = [
     "screening_run_execute",
     "screening_run_start",
     "watchlist_import",
+    "watchlist_import_enqueue",
+    "watchlist_import_is_large",
 ]

@@ -1,9 +1,15 @@
 """Importing watchlists: parse the whole file with the engine first, then replace the list in one
-transaction that also queues the rescreen of every party (a background job, run after commit)."""
+transaction that also queues the rescreen of every party (a background job, run after commit).
+
+Files above ``LIAISON_WATCHLIST_SYNC_MAX_BYTES`` are not parsed in the web request (issue 7): the upload is
+kept under ``VAR_DIR/watchlists`` (named by user id and SHA-256, never by the uploaded name) and
+:func:`watchlist_import_enqueue` queues a job that runs exactly :func:`watchlist_import` as the uploader."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +29,12 @@ from liaison.integrity.choices import RunTrigger
 from liaison.integrity.models import ScreeningRun, Watchlist, WatchlistEntity
 from liaison.integrity.services.screening import screening_run_start
 from liaison.integrity.watchlist_index import content_hash, entity_data
+from liaison.jobs import services as job_services
+from liaison.jobs.models import Job
 
 MAX_LINE_BYTES = 1_000_000  # far beyond any real entity; a longer line is a broken or hostile file
+IMPORT_JOB = "integrity.watchlist_import"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class WatchlistImportError(ValidationError):
@@ -171,3 +181,51 @@ def watchlist_import(
         )
         run = screening_run_start(actor=actor, trigger=RunTrigger.IMPORT) if rescreen else None
     return ImportResult(watchlist, run, created, updated, removed)
+
+
+def watchlist_import_is_large(size: int) -> bool:
+    """Whether an upload of ``size`` bytes is imported by a background job instead of inside the request."""
+    return size > settings.LIAISON_WATCHLIST_SYNC_MAX_BYTES
+
+
+def stash_path(user_id: int | None, sha256: str) -> Path:
+    """Where an uploaded list waits for its job: named by user and content, outside the web root."""
+    if user_id is None or not _SHA256.match(sha256):
+        raise ValueError("no user, or not a SHA-256 digest")
+    return Path(settings.VAR_DIR) / "watchlists" / f"{int(user_id)}-{sha256}"
+
+
+def stash_read(user_id: int | None, sha256: str) -> bytes | None:
+    """The stashed bytes if they are still there and unchanged."""
+    try:
+        data = stash_path(user_id, sha256).read_bytes()
+    except (OSError, ValueError):
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def _stash_write(user_id: int, raw: bytes) -> str:
+    sha = hashlib.sha256(raw).hexdigest()
+    path = stash_path(user_id, sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    partial.write_bytes(raw)
+    partial.replace(path)  # atomic: the job never reads half a file
+    return sha
+
+
+def watchlist_import_enqueue(
+    *, actor: Actor, raw: bytes, source: str, version: str | None = None, filename: str = ""
+) -> Job:
+    """Keep a large list file for the worker and queue its import; nothing is parsed here. The job runs
+    :func:`watchlist_import` as ``actor`` (which then queues the rescreen); a bad line fails the job with
+    the line's message."""
+    require(permissions.can_import_watchlist(actor.user) if actor.user else allow())
+    if actor.user is None:
+        raise ValueError("a background import needs the user who started it")
+    source = _clean_source(source)
+    if len(raw) > settings.LIAISON_IMPORT_MAX_BYTES:
+        raise WatchlistImportError(0, _("The file is larger than the import limit."))
+    sha = _stash_write(actor.user.pk, raw)
+    params = {"source": source, "version": (version or "").strip()[:100], "filename": filename[:200], "sha256": sha}
+    return job_services.job_enqueue(actor=actor, kind=IMPORT_JOB, params=params, message=f"{source}: {filename}"[:200])
