@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -91,6 +93,30 @@ def client_for(db: Any) -> Any:
         return login(Client(), user)
 
     return make
+
+
+# Rows that data migrations create and many tests need: the role groups and the technology taxonomy.
+DATA_MIGRATIONS = [("accounts", "0002_roles"), ("registry", "0002_seed_technology_fields")]
+
+
+@pytest.fixture(scope="session")
+def historical_apps(django_db_setup: Any, django_db_blocker: Any) -> tuple[MigrationLoader, Any]:
+    with django_db_blocker.unblock():
+        loader = MigrationLoader(connection)
+        return loader, loader.project_state(DATA_MIGRATIONS, at_end=True).apps
+
+
+@pytest.fixture
+def migration_data(transactional_db: Any, historical_apps: tuple[MigrationLoader, Any]) -> None:
+    """Transactional tests (a live server, parallel threads) need committed rows, so they flush the database
+    afterwards, and so does any earlier transactional test; that removes what data migrations created. Their
+    functions are idempotent, so they are run again here (serialized_rollback cannot help: its reload collides
+    with the content types a plain flush re-creates)."""
+    loader, apps = historical_apps
+    with connection.schema_editor() as editor:
+        for app_label, name in DATA_MIGRATIONS:
+            for operation in loader.get_migration(app_label, name).operations:
+                operation.code(apps, editor)
 
 
 @pytest.fixture

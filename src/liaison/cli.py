@@ -27,6 +27,7 @@ COMMANDS = {
     "restore": "restore a backup into an empty database: `restore FILE [--replace]`",
     "worker": "run background jobs (and the nightly schedule); `make run` starts one beside the server",
     "jobs": "background jobs: `jobs list`, `jobs recover`, `jobs tick`, `jobs kinds`",
+    "idempotency": "`idempotency purge`: delete API idempotency keys older than 24 hours (run daily)",
 }
 
 

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,8 +23,6 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]  # fmt: skip
 TIMEOUT_MS = 10_000
-# Rows that data migrations create and the journeys need: the role groups and the technology taxonomy.
-DATA_MIGRATIONS = [("accounts", "0002_roles"), ("registry", "0002_seed_technology_fields")]
 
 
 @pytest.fixture(scope="session")
@@ -41,24 +37,9 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def historical_apps(django_db_setup: Any, django_db_blocker: Any) -> tuple[MigrationLoader, Any]:
-    with django_db_blocker.unblock():
-        loader = MigrationLoader(connection)
-        return loader, loader.project_state(DATA_MIGRATIONS, at_end=True).apps
-
-
 @pytest.fixture(autouse=True)
-def migration_data(transactional_db: Any, historical_apps: tuple[MigrationLoader, Any]) -> None:
-    """The live server needs committed rows, so these tests flush the database afterwards, and so does any
-    earlier transactional test; that removes what data migrations created. Their functions are idempotent,
-    so they are run again here (serialized_rollback cannot help: its reload collides with the content types
-    a plain flush re-creates)."""
-    loader, apps = historical_apps
-    with connection.schema_editor() as editor:
-        for app_label, name in DATA_MIGRATIONS:
-            for operation in loader.get_migration(app_label, name).operations:
-                operation.code(apps, editor)
+def _migration_data(migration_data: None) -> None:
+    """The live server needs committed rows; see tests/conftest.py ``migration_data``."""
 
 
 @pytest.fixture

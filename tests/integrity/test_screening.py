@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from liaison.core.actors import Actor
+from liaison.core.errors import Conflict
 from liaison.core.models import AuditEntry
 from liaison.core.permissions import PermissionDeniedError
 from liaison.integrity import services
@@ -179,7 +180,7 @@ def test_decision_needs_reason_and_is_final(
         services.hit_decide(actor=officer, hit=_hits(org)[0], decision="maybe", reason="  ")
     assert sorted(caught.value.message_dict) == ["decision", "reason"]
     services.hit_decide(actor=officer, hit=_hits(org)[0], decision="dismissed", reason="namesake")
-    with pytest.raises(ValidationError, match="already decided"):
+    with pytest.raises(Conflict, match="already decided"):
         services.hit_decide(actor=officer, hit=_hits(org)[0], decision="confirmed", reason="changed my mind")
     assert [h.status for h in _hits(org)] == ["dismissed"]
 

@@ -83,6 +83,24 @@ def test_officer_dismisses_with_htmx_and_decision_is_audited(
     assert (entry.actor_id, entry.object_id, entry.message) == (users["compliance_officer"].pk, str(hit.pk), "namesake")
 
 
+def test_second_decision_on_a_decided_hit_shows_who_decided_and_records_nothing(
+    hit: ScreeningHit, users: dict[str, Any], client_for: Any
+) -> None:
+    first, second = users["compliance_officer"], users["administrator"]
+    services.hit_decide(actor=Actor.for_user(first), hit=hit, decision="confirmed", reason="listed company")
+    audit_count = AuditEntry.objects.count()
+    client = client_for(second)
+    url = f"/integrity/hits/{hit.pk}/decide/"
+    row = client.post(url, {"decision": "dismissed", "reason": "namesake"}, headers={"HX-Request": "true"})
+    html = row.content.decode()
+    assert row.status_code == 200  # htmx swaps only successful answers; the row must show the decision made
+    assert "This hit was already decided (Confirmed by compliance_officer); your decision was not recorded." in html
+    page = client.post(url, {"decision": "dismissed", "reason": "namesake"}, follow=True)
+    assert "This hit was already decided" in page.content.decode()
+    hit.refresh_from_db()
+    assert (hit.status, hit.reviewer, AuditEntry.objects.count()) == ("confirmed", first, audit_count)
+
+
 def test_trail_csv_and_json_columns(hit: ScreeningHit, users: dict[str, Any], client_for: Any) -> None:
     services.hit_decide(
         actor=Actor.for_user(users["compliance_officer"]), hit=hit, decision="confirmed", reason="same EDRPOU"

@@ -26,7 +26,7 @@ PROFILE_KEYS = {
     "description_uk",
     "description_en",
 }
-ALWAYS_KEYS = {"id", "legal_name", "short_name", "country", "visible_groups"}
+ALWAYS_KEYS = {"id", "version", "legal_name", "short_name", "country", "visible_groups"}
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from liaison.core import selectors
-from liaison.core.api import READ_ERRORS
+from liaison.core.api import LIST_ERRORS
 from liaison.core.models import AUDIT_COLUMNS, AuditEntry
 
 
@@ -42,6 +42,6 @@ class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         return selectors.audit_entries(viewer=self.request.user, filters=self.request.query_params)
 
-    @extend_schema(parameters=_AUDIT_FILTERS, responses={200: AuditEntrySerializer(many=True), **READ_ERRORS})
+    @extend_schema(parameters=_AUDIT_FILTERS, responses={200: AuditEntrySerializer(many=True), **LIST_ERRORS})
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         return super().list(request, *args, **kwargs)

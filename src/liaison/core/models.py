@@ -122,3 +122,24 @@ class AuditPersonal(models.Model):
 
     def __str__(self) -> str:
         return f"personal part of #{self.entry_id}"
+
+
+class IdempotencyKey(models.Model):
+    """The answer to an API create request sent with an ``Idempotency-Key`` header, kept so that a retry (a
+    lost response, a double click, a client that sends in parallel) gets the same answer instead of creating a
+    second record. The row is inserted in the same transaction as the record it created; the unique
+    constraint makes parallel requests with one key wait for the first and then replay its answer."""
+
+    user_id = models.BigIntegerField()
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    response_status = models.PositiveSmallIntegerField(default=0)
+    response_body = models.JSONField(null=True)
+    response_etag = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user_id", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

@@ -8,18 +8,30 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.core.api import READ_ERRORS, WRITE_ERRORS, actor_for
+from liaison.core.api import (
+    CONFLICT,
+    IF_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    VERSIONED_WRITE_ERRORS,
+    WRITE_ERRORS,
+    actor_for,
+    expected_version,
+    with_etag,
+)
+from liaison.core.idempotency import IDEMPOTENCY_KEY, KEY_REUSED, idempotent
+from liaison.core.pagination import BoundedLimitOffsetPagination, paging_parameters
 from liaison.core.scoping import Action
 from liaison.integrity import selectors, services
 from liaison.integrity.choices import ClearanceStatus, HitDecision, RelationKind
 from liaison.integrity.models import OrganisationRelation, ScreeningHit, ScreeningRun, Watchlist
 from liaison.jobs.api import JobSerializer
+from liaison.registry.api_serializers import version_input
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 TAGS = ["integrity"]
@@ -92,6 +104,13 @@ class HitSerializer(serializers.ModelSerializer):
         ]
 
 
+class HitPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = HitSerializer(many=True)
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=HitDecision.choices)
     reason = serializers.CharField(max_length=2000)
@@ -108,6 +127,7 @@ class RelationSerializer(serializers.ModelSerializer):
         model = OrganisationRelation
         fields = [
             "id",
+            "version",
             "organisation",
             "kind",
             "party_organisation",
@@ -133,6 +153,7 @@ class RelationInputSerializer(serializers.Serializer):
     share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     since = serializers.DateField(required=False, allow_null=True)
     until = serializers.DateField(required=False, allow_null=True)
+    version = version_input()
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -184,23 +205,28 @@ class HitListView(APIView):
         parameters=[
             OpenApiParameter("status", str, description="open (default), confirmed, dismissed, lapsed or all"),
             OpenApiParameter("list", str, description="only hits on this list"),
+            *paging_parameters(),
         ],
-        responses={200: HitSerializer(many=True), **READ_ERRORS},
+        responses={200: HitPageSerializer, **LIST_ERRORS},
     )
     def get(self, request: Request) -> Response:
         """The review queue (compliance officers, administrators, auditors)."""
         hits = selectors.hit_list(viewer=request.user, filters=request.query_params)
-        paginator = LimitOffsetPagination()
+        paginator = BoundedLimitOffsetPagination()
         page = paginator.paginate_queryset(hits, request, view=self)
         return paginator.get_paginated_response(HitSerializer(page, many=True).data)
 
 
 class HitDecideView(APIView):
     @extend_schema(
-        tags=TAGS, parameters=[ID], request=DecisionSerializer, responses={200: HitSerializer, **WRITE_ERRORS}
+        tags=TAGS,
+        parameters=[ID],
+        request=DecisionSerializer,
+        responses={200: HitSerializer, **WRITE_ERRORS, 409: CONFLICT},
     )
     def post(self, request: Request, pk: int) -> Response:
-        """Confirm or dismiss an open hit, with a reason."""
+        """Confirm or dismiss an open hit, with a reason. Of two decisions at once one wins; the other is
+        refused with 409 and the status the hit has now."""
         hit = selectors.hit_get(viewer=request.user, pk=pk, action=Action.CHANGE)
         data = _valid(DecisionSerializer, request.data)
         hit = services.hit_decide(actor=actor_for(request), hit=hit, **data)
@@ -225,29 +251,53 @@ class RelationListView(APIView):
         return Response(RelationSerializer(selectors.relations_of(org), many=True).data)
 
     @extend_schema(
-        tags=TAGS, parameters=[ID], request=RelationInputSerializer, responses={201: RelationSerializer, **WRITE_ERRORS}
+        tags=TAGS,
+        parameters=[ID, IDEMPOTENCY_KEY],
+        request=RelationInputSerializer,
+        responses={201: RelationSerializer, **WRITE_ERRORS, 422: KEY_REUSED},
     )
     def post(self, request: Request, pk: int) -> Response:
         org = selectors.organisation_for_relations(viewer=request.user, pk=pk)
+        return idempotent(request, lambda: self._create(request, org))
+
+    def _create(self, request: Request, org: Any) -> Response:
         data = _valid(RelationInputSerializer, request.data)
+        data.pop("version", None)
         rel = services.relation_save(actor=actor_for(request), organisation=org, data=data)
-        return Response(RelationSerializer(rel).data, status=status.HTTP_201_CREATED)
+        return with_etag(Response(RelationSerializer(rel).data, status=status.HTTP_201_CREATED), rel)
 
 
 class RelationDetailView(APIView):
     parser_classes = [JSONParser, FormParser]
 
     @extend_schema(
-        tags=TAGS, parameters=[ID], request=RelationInputSerializer, responses={200: RelationSerializer, **WRITE_ERRORS}
+        tags=TAGS,
+        parameters=[ID, IF_MATCH],
+        request=RelationInputSerializer,
+        responses={200: RelationSerializer, **VERSIONED_WRITE_ERRORS},
     )
     def put(self, request: Request, pk: int) -> Response:
+        """Replace an owner or director. Send the `version` from the list (or `If-Match: "<version>"`) so that
+        a change saved by someone else since is refused instead of overwritten."""
         rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
         data = _valid(RelationInputSerializer, request.data)
-        rel = services.relation_save(actor=actor_for(request), organisation=rel.organisation, data=data, relation=rel)
-        return Response(RelationSerializer(rel).data)
+        version = expected_version(request, rel, data.pop("version", None))
+        rel = services.relation_save(
+            actor=actor_for(request),
+            organisation=rel.organisation,
+            data=data,
+            relation=rel,
+            expected_version=version,
+        )
+        return with_etag(Response(RelationSerializer(rel).data), rel)
 
-    @extend_schema(tags=TAGS, parameters=[ID], responses={204: None, **READ_ERRORS})
+    @extend_schema(
+        tags=TAGS,
+        parameters=[ID, IF_MATCH],
+        responses={204: None, **READ_ERRORS, 409: CONFLICT, 412: VERSIONED_WRITE_ERRORS[412]},
+    )
     def delete(self, request: Request, pk: int) -> Response:
         rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
-        services.relation_delete(actor=actor_for(request), relation=rel)
+        version = expected_version(request, rel)
+        services.relation_delete(actor=actor_for(request), relation=rel, expected_version=version)
         return Response(status=status.HTTP_204_NO_CONTENT)

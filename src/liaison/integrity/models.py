@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import TimeStampedModel
 from liaison.core.scoping import RestrictedQuerySet
+from liaison.core.versioning import VersionedModel
 from liaison.integrity.choices import HitStatus, PartyType, RelationKind, RunStatus, RunTrigger
 
 
@@ -77,7 +78,7 @@ class WatchlistEntity(models.Model):
         return self.caption
 
 
-class OrganisationRelation(TimeStampedModel):
+class OrganisationRelation(TimeStampedModel, VersionedModel):
     """A beneficial owner or director of an organisation: another registry organisation, or a free name.
 
     Owners that are registry organisations are followed recursively when clearing a party, so a company

@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.core import errors
 from liaison.core.actors import Actor
+from liaison.core.errors import Conflict
 from liaison.core.htmx import is_htmx, render_page
 from liaison.core.scoping import Action
+from liaison.core.versioning import parse_version
 from liaison.integrity import permissions, selectors, services
 from liaison.integrity.exports import write_trail
 from liaison.integrity.forms import DecisionForm, HitFilterForm, RelationForm, WatchlistUploadForm
@@ -127,14 +129,23 @@ def queue(request: HttpRequest) -> HttpResponse:
 def hit_decide(request: HttpRequest, pk: int) -> HttpResponse:
     hit = selectors.hit_get(viewer=request.user, pk=pk, action=Action.CHANGE)
     form = DecisionForm(request.POST)
+    conflict = ""
     if form.is_valid():
         try:
             hit = services.hit_decide(actor=Actor.for_user(request.user), hit=hit, **form.cleaned_data)
             form = DecisionForm()
         except errors.ValidationError as exc:
             errors.add_to_form(form, exc)
+        except Conflict as exc:
+            # Someone decided first: show the row as it is now (their decision), with why ours was refused.
+            conflict = exc.message
+            hit = selectors.hit_get(viewer=request.user, pk=pk)
     if is_htmx(request):
-        return render(request, "integrity/partials/_hit_row.html", {"hit": hit, "form": form, "can_decide": True})
+        # 200 even on a conflict: htmx swaps only successful answers, and the row must show the decision made.
+        context = {"hit": hit, "form": form, "can_decide": True, "conflict": conflict}
+        return render(request, "integrity/partials/_hit_row.html", context)
+    if conflict:
+        messages.error(request, conflict)
     if form.errors:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("integrity:queue")
@@ -173,8 +184,15 @@ def relations(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     rel = selectors.relation_for_edit(viewer=request.user, pk=pk)
-    services.relation_delete(actor=Actor.for_user(request.user), relation=rel)
-    messages.success(request, _("Removed."))
+    try:
+        version = parse_version(request.POST.get("version"))
+        services.relation_delete(actor=Actor.for_user(request.user), relation=rel, expected_version=version)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    except errors.ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Removed."))
     return redirect("integrity:relations", pk=rel.organisation_id)
 
 

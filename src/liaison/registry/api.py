@@ -6,19 +6,33 @@ core.api.exception_handler."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from liaison.core.api import READ_ERRORS, WRITE_ERRORS, ErrorSerializer, actor_for
+from liaison.core.api import (
+    CONFLICT,
+    ETAG_HEADER,
+    IF_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    VERSIONED_WRITE_ERRORS,
+    WRITE_ERRORS,
+    ErrorSerializer,
+    actor_for,
+    expected_version,
+    with_etag,
+)
 from liaison.core.errors import NotFound
+from liaison.core.idempotency import IDEMPOTENCY_KEY, KEY_REUSED, idempotent
+from liaison.core.pagination import BoundedLimitOffsetPagination
 from liaison.core.scoping import Action
 from liaison.core.types import Viewer
 from liaison.registry import selectors, services
@@ -60,23 +74,25 @@ def _card(viewer: Viewer, organisation: Organisation) -> dict[str, Any]:
 @extend_schema(tags=["organisations"])
 @extend_schema_view(
     list=extend_schema(
-        parameters=ORGANISATION_FILTERS, responses={200: OrganisationCardSerializer(many=True), **READ_ERRORS}
+        parameters=ORGANISATION_FILTERS, responses={200: OrganisationCardSerializer(many=True), **LIST_ERRORS}
     ),
-    retrieve=extend_schema(parameters=[ID], responses={200: OrganisationDetailSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(parameters=[ID, ETAG_HEADER], responses={200: OrganisationDetailSerializer, **READ_ERRORS}),
     create=extend_schema(
-        request=OrganisationInputSerializer, responses={201: OrganisationCreatedSerializer, **WRITE_ERRORS}
+        parameters=[IDEMPOTENCY_KEY],
+        request=OrganisationInputSerializer,
+        responses={201: OrganisationCreatedSerializer, **WRITE_ERRORS, 409: CONFLICT, 422: KEY_REUSED},
     ),
     partial_update=extend_schema(
-        parameters=[ID],
+        parameters=[ID, IF_MATCH, ETAG_HEADER],
         request=OrganisationInputSerializer,
-        responses={200: OrganisationCardSerializer, **WRITE_ERRORS},
+        responses={200: OrganisationCardSerializer, **VERSIONED_WRITE_ERRORS},
     ),
 )
 class OrganisationViewSet(viewsets.ViewSet):
     """Organisations the caller may see, each reduced to the field groups shared with the caller."""
 
     lookup_value_regex = r"\d+"
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     def list(self, request: Request) -> Response:
         filters = selectors.OrganisationFilters.from_mapping(request.query_params)
@@ -104,10 +120,14 @@ class OrganisationViewSet(viewsets.ViewSet):
             "certifications": selectors.certifications_visible(viewer=viewer, organisation=org),
             "people": selectors.people_visible(viewer=viewer, organisation=org),
         }
-        return Response(OrganisationDetailSerializer(data).data)
+        return with_etag(Response(OrganisationDetailSerializer(data).data), org)
 
     def create(self, request: Request) -> Response:
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = _validated(OrganisationInputSerializer, request.data, partial=False)
+        data.pop("version", None)
         result = services.organisation_create(actor=actor_for(request), data=data)
         visible = set(
             Organisation.objects.visible_to(request.user)
@@ -118,13 +138,18 @@ class OrganisationViewSet(viewsets.ViewSet):
             **_card(request.user, result.organisation),
             "possible_duplicates": sorted(o.pk for o in result.possible_duplicates if o.pk in visible),
         }
-        return Response(OrganisationCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+        response = Response(OrganisationCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, result.organisation)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         org = selectors.organisation_for_edit(viewer=request.user, pk=pk)
         data = _validated(OrganisationInputSerializer, request.data, partial=True)
-        result = services.organisation_update(actor=actor_for(request), organisation=org, data=data)
-        return Response(_card(request.user, selectors.organisation_get(viewer=request.user, pk=result.organisation.pk)))
+        expected = expected_version(request, org, data.pop("version", None))
+        result = services.organisation_update(
+            actor=actor_for(request), organisation=org, data=data, expected_version=expected
+        )
+        fresh = selectors.organisation_get(viewer=request.user, pk=result.organisation.pk)
+        return with_etag(Response(_card(request.user, fresh)), fresh)
 
 
 def _validated(serializer_class: type[serializers.Serializer], data: Any, *, partial: bool) -> dict[str, Any]:
@@ -155,7 +180,9 @@ class _OrganisationChildViewSet(viewsets.ViewSet):
     def _visible(self, organisation: Organisation) -> list[Any]:
         raise NotImplementedError
 
-    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+    def _save(
+        self, organisation: Organisation, data: dict[str, Any], instance: Any = None, version: int | None = None
+    ) -> Any:
         raise NotImplementedError
 
     def _get(self, organisation: Organisation, pk: str) -> Any:
@@ -168,36 +195,61 @@ class _OrganisationChildViewSet(viewsets.ViewSet):
         return Response(self.output(self._visible(self._organisation()), many=True).data)
 
     def retrieve(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        return Response(self.output(self._get(self._organisation(), pk)).data)
+        instance = self._get(self._organisation(), pk)
+        return with_etag(Response(self.output(instance).data), instance)
 
     def create(self, request: Request, organisation_pk: str) -> Response:
         organisation = self._organisation_for_edit()
+        return idempotent(request, lambda: self._create(request, organisation))
+
+    def _create(self, request: Request, organisation: Organisation) -> Response:
         data = _validated(self.input, request.data, partial=False)
+        data.pop("version", None)
         instance = self._save(organisation, data)
-        return Response(self.output(instance).data, status=status.HTTP_201_CREATED)
+        return with_etag(Response(self.output(instance).data, status=status.HTTP_201_CREATED), instance)
 
     def partial_update(self, request: Request, organisation_pk: str, pk: str) -> Response:
         organisation = self._organisation_for_edit()
         instance = self._get_for_edit(organisation, pk)
         data = _validated(self.input, request.data, partial=True)
-        instance = self._save(organisation, data, instance)
-        return Response(self.output(instance).data)
+        version = expected_version(request, instance, data.pop("version", None))
+        instance = self._save(organisation, data, instance, version)
+        return with_etag(Response(self.output(instance).data), instance)
+
+    def _destroy(self, request: Request, pk: str, delete: Callable[..., None]) -> Response:
+        instance = self._get_for_edit(self._organisation_for_edit(), pk)
+        delete(actor_for(request), instance, expected_version(request, instance))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _child_schema(output: Any, input_: Any, tag: str, *, deletable: bool = True) -> Any:
     destroy = (
-        {"destroy": extend_schema(tags=[tag], parameters=[ORGANISATION_ID, ID], responses={204: None, **READ_ERRORS})}
+        {
+            "destroy": extend_schema(
+                tags=[tag],
+                parameters=[ORGANISATION_ID, ID, IF_MATCH],
+                responses={204: None, **READ_ERRORS, 409: CONFLICT, 412: VERSIONED_WRITE_ERRORS[412]},
+            )
+        }
         if deletable
         else {}
     )
     return extend_schema_view(
         list=extend_schema(tags=[tag], parameters=[ORGANISATION_ID], responses={200: output(many=True), **READ_ERRORS}),
-        retrieve=extend_schema(tags=[tag], parameters=[ORGANISATION_ID, ID], responses={200: output, **READ_ERRORS}),
+        retrieve=extend_schema(
+            tags=[tag], parameters=[ORGANISATION_ID, ID, ETAG_HEADER], responses={200: output, **READ_ERRORS}
+        ),
         create=extend_schema(
-            tags=[tag], parameters=[ORGANISATION_ID], request=input_, responses={201: output, **WRITE_ERRORS}
+            tags=[tag],
+            parameters=[ORGANISATION_ID, IDEMPOTENCY_KEY],
+            request=input_,
+            responses={201: output, **WRITE_ERRORS, 422: KEY_REUSED},
         ),
         partial_update=extend_schema(
-            tags=[tag], parameters=[ORGANISATION_ID, ID], request=input_, responses={200: output, **WRITE_ERRORS}
+            tags=[tag],
+            parameters=[ORGANISATION_ID, ID, IF_MATCH, ETAG_HEADER],
+            request=input_,
+            responses={200: output, **VERSIONED_WRITE_ERRORS},
         ),
         **destroy,
     )
@@ -210,15 +262,23 @@ class ProductViewSet(_OrganisationChildViewSet):
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.products_visible(viewer=self.request.user, organisation=organisation)
 
-    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+    def _save(
+        self, organisation: Organisation, data: dict[str, Any], instance: Any = None, version: int | None = None
+    ) -> Any:
         return services.product_save(
-            actor=actor_for(self.request), organisation=organisation, data=data, product=instance
+            actor=actor_for(self.request),
+            organisation=organisation,
+            data=data,
+            product=instance,
+            expected_version=version,
         )
 
     def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        product = self._get_for_edit(self._organisation_for_edit(), pk)
-        services.product_delete(actor=actor_for(request), product=product)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._destroy(
+            request,
+            pk,
+            lambda actor, product, v: services.product_delete(actor=actor, product=product, expected_version=v),
+        )
 
 
 @_child_schema(CertificationSerializer, CertificationInputSerializer, "certifications")
@@ -228,15 +288,23 @@ class CertificationViewSet(_OrganisationChildViewSet):
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.certifications_visible(viewer=self.request.user, organisation=organisation)
 
-    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+    def _save(
+        self, organisation: Organisation, data: dict[str, Any], instance: Any = None, version: int | None = None
+    ) -> Any:
         return services.certification_save(
-            actor=actor_for(self.request), organisation=organisation, data=data, certification=instance
+            actor=actor_for(self.request),
+            organisation=organisation,
+            data=data,
+            certification=instance,
+            expected_version=version,
         )
 
     def destroy(self, request: Request, organisation_pk: str, pk: str) -> Response:
-        certification = self._get_for_edit(self._organisation_for_edit(), pk)
-        services.certification_delete(actor=actor_for(request), certification=certification)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return self._destroy(
+            request,
+            pk,
+            lambda actor, cert, v: services.certification_delete(actor=actor, certification=cert, expected_version=v),
+        )
 
 
 @_child_schema(PersonSerializer, PersonInputSerializer, "people", deletable=False)
@@ -248,9 +316,15 @@ class PersonViewSet(_OrganisationChildViewSet):
     def _visible(self, organisation: Organisation) -> list[Any]:
         return selectors.people_visible(viewer=self.request.user, organisation=organisation)
 
-    def _save(self, organisation: Organisation, data: dict[str, Any], instance: Any = None) -> Any:
+    def _save(
+        self, organisation: Organisation, data: dict[str, Any], instance: Any = None, version: int | None = None
+    ) -> Any:
         return services.person_save(
-            actor=actor_for(self.request), organisation=organisation, data=data, person=instance
+            actor=actor_for(self.request),
+            organisation=organisation,
+            data=data,
+            person=instance,
+            expected_version=version,
         )
 
 
@@ -292,14 +366,16 @@ class PersonEraseView(APIView):
 @extend_schema(tags=["technology fields"])
 @extend_schema_view(
     list=extend_schema(responses={200: TechnologyFieldSerializer(many=True), **READ_ERRORS}),
-    retrieve=extend_schema(parameters=[ID], responses={200: TechnologyFieldSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(parameters=[ID, ETAG_HEADER], responses={200: TechnologyFieldSerializer, **READ_ERRORS}),
     create=extend_schema(
-        request=TechnologyFieldInputSerializer, responses={201: TechnologyFieldSerializer, **WRITE_ERRORS}
+        parameters=[IDEMPOTENCY_KEY],
+        request=TechnologyFieldInputSerializer,
+        responses={201: TechnologyFieldSerializer, **WRITE_ERRORS, 422: KEY_REUSED},
     ),
     partial_update=extend_schema(
-        parameters=[ID],
+        parameters=[ID, IF_MATCH, ETAG_HEADER],
         request=TechnologyFieldInputSerializer,
-        responses={200: TechnologyFieldSerializer, **WRITE_ERRORS},
+        responses={200: TechnologyFieldSerializer, **VERSIONED_WRITE_ERRORS},
     ),
 )
 class TechnologyFieldViewSet(viewsets.ViewSet):
@@ -312,18 +388,26 @@ class TechnologyFieldViewSet(viewsets.ViewSet):
         return Response(TechnologyFieldSerializer(fields, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(TechnologyFieldSerializer(_technology_field(pk)).data)
+        field = _technology_field(pk)
+        return with_etag(Response(TechnologyFieldSerializer(field).data), field)
 
     def create(self, request: Request) -> Response:
+        return idempotent(request, lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = _validated(TechnologyFieldInputSerializer, request.data, partial=False)
+        data.pop("version", None)
         field = services.technology_field_save(actor=actor_for(request), data=data)
-        return Response(TechnologyFieldSerializer(field).data, status=status.HTTP_201_CREATED)
+        return with_etag(Response(TechnologyFieldSerializer(field).data, status=status.HTTP_201_CREATED), field)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         field = _technology_field(pk)
         data = _validated(TechnologyFieldInputSerializer, request.data, partial=True)
-        field = services.technology_field_save(actor=actor_for(request), data=data, technology_field=field)
-        return Response(TechnologyFieldSerializer(field).data)
+        version = expected_version(request, field, data.pop("version", None))
+        field = services.technology_field_save(
+            actor=actor_for(request), data=data, technology_field=field, expected_version=version
+        )
+        return with_etag(Response(TechnologyFieldSerializer(field).data), field)
 
 
 def _technology_field(pk: str) -> TechnologyField:

@@ -27,6 +27,16 @@ def _text(max_length: int | None = None, **kwargs: Any) -> serializers.CharField
     return serializers.CharField(required=False, allow_blank=True, **kwargs)
 
 
+def version_input() -> serializers.IntegerField:
+    """The version a change is based on (optional; ``If-Match`` does the same): a stale one is refused (409)."""
+    return serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The `version` you read; if the record changed since, the change is refused with 409.",
+    )
+
+
 def _choices(choices: Any) -> serializers.ListField:
     return serializers.ListField(child=serializers.ChoiceField(choices=choices), required=False)
 
@@ -35,6 +45,7 @@ class OrganisationCardSerializer(serializers.Serializer):
     """An organisation as the caller may read it: the fields of unshared groups are absent, not blank."""
 
     id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Raised with every change; send it back to change the record.")
     legal_name = serializers.CharField()
     short_name = serializers.CharField()
     country = serializers.ChoiceField(choices=Country.choices)
@@ -76,6 +87,7 @@ class OrganisationInputSerializer(serializers.Serializer):
     edrpou, vat_id, lei = _text(40, allow_null=True), _text(40, allow_null=True), _text(40, allow_null=True)
     hr_court, hr_number = _text(120), _text(40, allow_null=True)
     shared_groups = _choices(SharedGroup.choices)
+    version = version_input()
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -86,7 +98,7 @@ class ProductSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "name", *PRODUCT_FIELDS]
+        fields = ["id", "version", "name", *PRODUCT_FIELDS]
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -100,6 +112,7 @@ class ProductInputSerializer(serializers.Serializer):
     combat_proven = serializers.BooleanField(required=False)
     annual_capacity = serializers.IntegerField(min_value=0, allow_null=True, required=False)
     capacity_unit = _text(40)
+    version = version_input()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "technology_field" in attrs:
@@ -111,7 +124,7 @@ class ProductInputSerializer(serializers.Serializer):
 class CertificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certification
-        fields = ["id", "standard", "certificate_number", "issuer", "valid_from", "valid_until"]
+        fields = ["id", "version", "standard", "certificate_number", "issuer", "valid_from", "valid_until"]
 
 
 class CertificationInputSerializer(serializers.Serializer):
@@ -119,6 +132,7 @@ class CertificationInputSerializer(serializers.Serializer):
     certificate_number, issuer = _text(60), _text(160)
     valid_from = serializers.DateField(allow_null=True, required=False)
     valid_until = serializers.DateField(allow_null=True, required=False)
+    version = version_input()
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -126,7 +140,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "full_name", "function", "languages", "email", "phone"]
+        fields = ["id", "version", "full_name", "function", "languages", "email", "phone"]
 
 
 class PersonInputSerializer(serializers.Serializer):
@@ -134,6 +148,7 @@ class PersonInputSerializer(serializers.Serializer):
     function, phone = _text(200), _text(40)
     languages = _choices(Language.choices)
     email = serializers.EmailField(required=False, allow_blank=True)
+    version = version_input()
 
 
 class OrganisationDetailSerializer(OrganisationCardSerializer):
@@ -174,7 +189,7 @@ class TechnologyFieldSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TechnologyField
-        fields = ["id", "code", "parent", "label", "label_en", "label_de", "label_uk", "position"]
+        fields = ["id", "version", "code", "parent", "label", "label_en", "label_de", "label_uk", "position"]
 
 
 class TechnologyFieldInputSerializer(serializers.Serializer):
@@ -184,6 +199,7 @@ class TechnologyFieldInputSerializer(serializers.Serializer):
     )
     label_en, label_de, label_uk = (serializers.CharField(max_length=120) for _ in range(3))
     position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    version = version_input()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "parent" in attrs:

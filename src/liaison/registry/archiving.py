@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit, hooks
+from liaison.core import audit, hooks, versioning
 from liaison.core.actors import Actor
 from liaison.core.permissions import Decision, require
 from liaison.registry import permissions
@@ -55,7 +55,7 @@ def _archive(actor: Actor, org: Organisation, reason: str, merged_into: Organisa
     org.archived_at = timezone.now()
     org.archive_reason = reason
     org.merged_into = merged_into
-    org.save(update_fields=["archived_at", "archive_reason", "merged_into", "updated_at"])
+    versioning.save_changes(org, ["archived_at", "archive_reason", "merged_into"])  # a stale edit form is refused
     after: dict[str, Any] = {"archived": True}
     if merged_into is not None:
         after["merged_into"] = merged_into.pk
@@ -90,7 +90,7 @@ def organisation_restore(*, actor: Actor, organisation: Organisation) -> Organis
                                  % {"name": org.legal_name}]}
             )
         org.archived_at, org.archive_reason = None, ""
-        org.save(update_fields=["archived_at", "archive_reason", "updated_at"])
+        versioning.save_changes(org, ["archived_at", "archive_reason"])
         audit.record_change(
             actor=actor, action="organisation.restored", instance=org, before={"archived": True},
             after={"archived": False},

@@ -54,10 +54,14 @@ def flat_field_choices(*, value: str = "pk") -> list[tuple[Any, str]]:
 
 class ModelFieldsForm(forms.Form):
     """A plain form whose fields come from a model (labels, help texts, widgets), which never touches an
-    instance. Declared fields override generated ones of the same name and keep the model's order."""
+    instance. Declared fields override generated ones of the same name and keep the model's order.
+
+    Every such form carries the version of the record it was opened on in a hidden field; the service refuses
+    the save if the record changed since (core.versioning), so a stale form cannot undo a newer edit."""
 
     model: ClassVar[type[models.Model]]
     model_fields: ClassVar[tuple[str, ...]] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,7 +71,13 @@ class ModelFieldsForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values keyed the way the service expects them."""
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    def based_on_version(self) -> int | None:
+        """The version of the record this form was opened on (None for a new record)."""
+        return self.cleaned_data.get("version")
 
 
 def _choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -137,6 +147,7 @@ class OrganisationForm(ModelFieldsForm):
         initial = {name: getattr(org, name) or "" for name in names}
         initial["roles"], initial["shared_groups"] = list(org.roles), list(org.shared_groups)
         initial["technology_fields"] = [f.pk for f in org.technology_fields.all()]
+        initial["version"] = org.version
         return initial
 
 
@@ -158,10 +169,11 @@ class ProductForm(ModelFieldsForm):
     def initial_for(product: Product) -> dict[str, Any]:
         initial = {name: getattr(product, name) for name in ProductForm.model_fields}
         initial["technology_field"] = product.technology_field_id
+        initial["version"] = product.version
         return initial
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = super().service_data()
         data["technology_field_id"] = data.pop("technology_field")
         return data
 
@@ -175,7 +187,7 @@ class PersonForm(ModelFieldsForm):
 
     @staticmethod
     def initial_for(person: Person) -> dict[str, Any]:
-        return {name: getattr(person, name) for name in (*PersonForm.model_fields, "languages")}
+        return {name: getattr(person, name) for name in (*PersonForm.model_fields, "languages", "version")}
 
 
 class PersonEraseForm(forms.Form):
@@ -197,6 +209,10 @@ class CertificationForm(ModelFieldsForm):
     valid_from = forms.DateField(label=_label(Certification, "valid_from"), required=False, widget=DateInput)
     valid_until = forms.DateField(label=_label(Certification, "valid_until"), required=False, widget=DateInput)
 
+    @staticmethod
+    def initial_for(certification: Certification) -> dict[str, Any]:
+        return {name: getattr(certification, name) for name in (*CertificationForm.model_fields, "version")}
+
 
 class TechnologyFieldForm(ModelFieldsForm):
     model = TechnologyField
@@ -214,10 +230,11 @@ class TechnologyFieldForm(ModelFieldsForm):
     def initial_for(field: TechnologyField) -> dict[str, Any]:
         initial = {name: getattr(field, name) for name in TechnologyFieldForm.model_fields}
         initial["parent"] = field.parent_id
+        initial["version"] = field.version
         return initial
 
     def service_data(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
+        data = super().service_data()
         data["parent_id"] = data.pop("parent")
         return data
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.models import TimeStampedModel
 from liaison.core.scoping import Action, RestrictedQuerySet
 from liaison.core.types import Viewer
+from liaison.core.versioning import VersionedModel
 from liaison.registry.choices import (
     CertificationStandard,
     Country,
@@ -31,7 +32,7 @@ def localized(obj: object, base: str) -> str:
     return ""
 
 
-class TechnologyField(models.Model):
+class TechnologyField(VersionedModel):
     """A node of the technology taxonomy (drones › FPV …), labelled in three languages."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -81,7 +82,7 @@ class CertificationQuerySet(RestrictedQuerySet["Certification"]):
     scope_policy = "liaison.registry.permissions.certification_scope"
 
 
-class Organisation(TimeStampedModel):
+class Organisation(TimeStampedModel, VersionedModel):
     """A company, research institute or agency in the programme (DE, UA or another European country)."""
 
     legal_name = models.CharField(_("legal name"), max_length=300)
@@ -181,7 +182,7 @@ class DuplicateDismissal(models.Model):
         return f"{self.first_id} ≠ {self.second_id}"
 
 
-class Certification(models.Model):
+class Certification(VersionedModel):
     """A quality or security certificate held by an organisation, valid for a period."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="certifications")
@@ -202,7 +203,7 @@ class Certification(models.Model):
         return f"{self.standard} ({self.organisation})"
 
 
-class Product(TimeStampedModel):
+class Product(TimeStampedModel, VersionedModel):
     """Something an organisation makes or offers, classified by technology field, TRL and CML category."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="products")
@@ -250,7 +251,7 @@ class Product(TimeStampedModel):
         return localized(self, "description")
 
 
-class Person(TimeStampedModel):
+class Person(TimeStampedModel, VersionedModel):
     """A contact person. Personal data: exportable (GDPR Art. 15) and erasable (Art. 17) by service."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")

@@ -197,6 +197,7 @@ def organisation_card(*, viewer: Viewer, organisation: Organisation) -> dict[str
     groups = permissions.visible_groups(viewer, organisation)
     card: dict[str, Any] = {
         "id": organisation.pk,
+        "version": organisation.version,
         "legal_name": organisation.legal_name,
         "short_name": organisation.short_name,
         "country": organisation.country,

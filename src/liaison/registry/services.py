@@ -3,7 +3,7 @@ current and records its audit entry in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit, hooks
+from liaison.core import audit, hooks, versioning
 from liaison.core.actors import Actor
 from liaison.core.permissions import allow, require
 from liaison.engines.identifiers import IdentifierError, validate_handelsregister
@@ -67,6 +67,7 @@ ORGANISATION_FIELDS = (
     "shared_groups",
 )
 AUDITED_ORGANISATION_FIELDS = (*ORGANISATION_FIELDS, "technology_fields")
+KEY_COLUMNS = ("search_text", "shared_search_text", "name_key")  # derived by _refresh_keys
 PERSON_PERSONAL_FIELDS = ("full_name", "email", "phone")
 
 
@@ -245,26 +246,39 @@ def _check_office_fields(actor: Actor, org: Organisation, before: Mapping[str, A
         raise ValidationError({name: [decision.reason] for name in changed})
 
 
-def organisation_update(*, actor: Actor, organisation: Organisation, data: Mapping[str, Any]) -> OrganisationResult:
-    """Change an organisation; an update that changes nothing writes nothing (imports stay idempotent)."""
+def organisation_update(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> OrganisationResult:
+    """Change an organisation. The row is locked and only the columns that changed are written, so a parallel
+    change of other fields survives; with ``expected_version`` a change based on an older version is refused
+    (:class:`~liaison.core.versioning.StaleVersion`). An update that changes nothing writes nothing (imports
+    stay idempotent)."""
     _authorise(actor, permissions.can_edit_organisation, organisation)
-    before = audit.snapshot(organisation, AUDITED_ORGANISATION_FIELDS)
-    org = Organisation.objects.get(pk=organisation.pk)
-    field_ids = _apply(org, data)
-    _validate_organisation(org)
-    _check_office_fields(actor, org, before)
-    _refresh_keys(org)
-    after = {
-        **audit.snapshot(org, ORGANISATION_FIELDS),
-        "technology_fields": sorted(field_ids) if field_ids is not None else before["technology_fields"],
-    }
-    if after == before:
-        return OrganisationResult(org, [])
     with transaction.atomic():
-        org.save()
-        if field_ids is not None:
-            org.technology_fields.set(field_ids)
+        org = versioning.lock(Organisation, organisation.pk)
+        versioning.check(org, expected_version)
+        before = audit.snapshot(org, AUDITED_ORGANISATION_FIELDS)
+        field_ids = _apply(org, data)
+        _validate_organisation(org)
+        _check_office_fields(actor, org, before)
+        keys_before = [getattr(org, k) for k in KEY_COLUMNS]
+        _refresh_keys(org)
+        keys = [k for k, old in zip(KEY_COLUMNS, keys_before, strict=True) if getattr(org, k) != old]
+        after = {
+            **audit.snapshot(org, ORGANISATION_FIELDS),
+            "technology_fields": sorted(field_ids) if field_ids is not None else before["technology_fields"],
+        }
         changed = sorted(k for k in after if after[k] != before.get(k))
+        if not changed:
+            return OrganisationResult(org, [])
+        columns = [k for k in changed if k != "technology_fields"]
+        versioning.save_changes(org, [*columns, *keys])
+        if "technology_fields" in changed:
+            org.technology_fields.set(field_ids or [])
         audit.record_change(
             actor=actor,
             action="organisation.updated",
@@ -289,22 +303,33 @@ def _save_child(
     data: Mapping[str, Any],
     fields: tuple[str, ...],
     action: str,
-    exclude: list[str] | None = None,
+    expected_version: int | None = None,
+    check: Callable[[Any], None] | None = None,
 ) -> _Child:
+    """Create ``instance`` (no pk) or change the stored row it names: locked, version-checked, and only the
+    columns that changed written. ``check`` validates across fields against the locked row."""
     _authorise(actor, permissions.can_edit_organisation, instance.organisation)
     unknown = set(data) - set(fields)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
     creating = instance.pk is None
-    before = None if creating else audit.snapshot(instance, fields)
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean(exclude=exclude or [])
-    after = audit.snapshot(instance, fields)
-    if after == before:
-        return instance
     with transaction.atomic():
-        instance.save()
+        if not creating:
+            instance = versioning.lock(type(instance), instance.pk)
+            versioning.check(instance, expected_version)
+        before = None if creating else audit.snapshot(instance, fields)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        if check is not None:
+            check(instance)
+        instance.full_clean()
+        after = audit.snapshot(instance, fields)
+        if after == before:
+            return instance
+        if creating:
+            instance.save()
+        else:
+            versioning.save_changes(instance, [k for k in fields if after[k] != before[k]])  # type: ignore[index]
         audit.record_change(
             actor=actor,
             action=f"{action}.{'created' if creating else 'updated'}",
@@ -316,18 +341,34 @@ def _save_child(
 
 
 def product_save(
-    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], product: Product | None = None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    product: Product | None = None,
+    expected_version: int | None = None,
 ) -> Product:
     """Create (no ``product``) or update a product of ``organisation``."""
     instance = product or Product(organisation=organisation)
     if not any(data.get(name) for name in PRODUCT_NAME_FIELDS) and instance.pk is None:
         raise ValidationError({"name_en": [_("A product needs a name in at least one language.")]})
-    return _save_child(actor=actor, instance=instance, data=data, fields=PRODUCT_FIELDS, action="product")
+    return _save_child(
+        actor=actor,
+        instance=instance,
+        data=data,
+        fields=PRODUCT_FIELDS,
+        action="product",
+        expected_version=expected_version,
+    )
 
 
-def _delete_child(*, actor: Actor, instance: Any, fields: tuple[str, ...], action: str) -> None:
+def _delete_child(
+    *, actor: Actor, instance: Any, fields: tuple[str, ...], action: str, expected_version: int | None = None
+) -> None:
     _authorise(actor, permissions.can_edit_organisation, instance.organisation)
     with transaction.atomic():
+        instance = versioning.lock(type(instance), instance.pk)
+        versioning.check(instance, expected_version)
         audit.record_change(
             actor=actor,
             action=f"{action}.deleted",
@@ -338,11 +379,18 @@ def _delete_child(*, actor: Actor, instance: Any, fields: tuple[str, ...], actio
         instance.delete()
 
 
-def product_delete(*, actor: Actor, product: Product) -> None:
-    _delete_child(actor=actor, instance=product, fields=PRODUCT_FIELDS, action="product")
+def product_delete(*, actor: Actor, product: Product, expected_version: int | None = None) -> None:
+    _delete_child(
+        actor=actor, instance=product, fields=PRODUCT_FIELDS, action="product", expected_version=expected_version
+    )
 
 
 CERTIFICATION_FIELDS = ("standard", "certificate_number", "issuer", "valid_from", "valid_until")
+
+
+def _check_validity(certification: Certification) -> None:
+    if certification.valid_from and certification.valid_until and certification.valid_until < certification.valid_from:
+        raise ValidationError({"valid_until": [_("The end of validity lies before its start.")]})
 
 
 def certification_save(
@@ -351,17 +399,29 @@ def certification_save(
     organisation: Organisation,
     data: Mapping[str, Any],
     certification: Certification | None = None,
+    expected_version: int | None = None,
 ) -> Certification:
-    instance = certification or Certification(organisation=organisation)
-    valid_from = data.get("valid_from", instance.valid_from)
-    valid_until = data.get("valid_until", instance.valid_until)
-    if valid_from and valid_until and valid_until < valid_from:
-        raise ValidationError({"valid_until": [_("The end of validity lies before its start.")]})
-    return _save_child(actor=actor, instance=instance, data=data, fields=CERTIFICATION_FIELDS, action="certification")
+    """Create or change a certificate; its dates are checked against the stored other end when only one
+    changes (on the locked row, so a parallel change of the other end cannot slip past)."""
+    return _save_child(
+        actor=actor,
+        instance=certification or Certification(organisation=organisation),
+        data=data,
+        fields=CERTIFICATION_FIELDS,
+        action="certification",
+        expected_version=expected_version,
+        check=_check_validity,
+    )
 
 
-def certification_delete(*, actor: Actor, certification: Certification) -> None:
-    _delete_child(actor=actor, instance=certification, fields=CERTIFICATION_FIELDS, action="certification")
+def certification_delete(*, actor: Actor, certification: Certification, expected_version: int | None = None) -> None:
+    _delete_child(
+        actor=actor,
+        instance=certification,
+        fields=CERTIFICATION_FIELDS,
+        action="certification",
+        expected_version=expected_version,
+    )
 
 
 PERSON_FIELDS = ("full_name", "function", "languages", "email", "phone")
@@ -375,29 +435,40 @@ def _person_audit_split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[s
 
 
 def person_save(
-    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], person: Person | None = None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    person: Person | None = None,
+    expected_version: int | None = None,
 ) -> Person:
     """Create or update a contact person. Names, e-mail and phone stay out of the hash chain."""
     _authorise(actor, permissions.can_edit_organisation, organisation)
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
-    instance = person or Person(organisation=organisation)
-    if instance.erased_at:
-        raise ValidationError({"full_name": [_("This person's data was erased and cannot be edited.")]})
-    creating = instance.pk is None
-    before = None if creating else audit.snapshot(instance, PERSON_FIELDS)
-    for name, value in data.items():
-        setattr(instance, name, value)
-    instance.full_clean(exclude=["search_text"])
-    after = audit.snapshot(instance, PERSON_FIELDS)
-    if after == before:
-        return instance
-    instance.search_text = search.document([instance.full_name])
-    changed = sorted(k for k in after if before is None or after[k] != before.get(k))
-    public_after, personal_after = _person_audit_split({k: after[k] for k in changed})
+    creating = person is None or person.pk is None
     with transaction.atomic():
-        instance.save()
+        instance = person or Person(organisation=organisation)
+        if not creating:
+            instance = versioning.lock(Person, instance.pk)
+            versioning.check(instance, expected_version)
+        if instance.erased_at:
+            raise ValidationError({"full_name": [_("This person's data was erased and cannot be edited.")]})
+        before = None if creating else audit.snapshot(instance, PERSON_FIELDS)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.full_clean(exclude=["search_text"])
+        after = audit.snapshot(instance, PERSON_FIELDS)
+        if after == before:
+            return instance
+        instance.search_text = search.document([instance.full_name])
+        changed = sorted(k for k in after if before is None or after[k] != before.get(k))
+        if creating:
+            instance.save()
+        else:
+            versioning.save_changes(instance, [*changed, *(["search_text"] if "full_name" in changed else [])])
+        public_after, personal_after = _person_audit_split({k: after[k] for k in changed})
         audit.record_change(
             actor=actor,
             action=f"person.{'created' if creating else 'updated'}",
@@ -441,11 +512,12 @@ def person_erase(*, actor: Actor, person: Person, reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the erasure (e.g. the request reference).")]})
     with transaction.atomic():
+        person = versioning.lock(Person, person.pk)
         person.full_name = _("[erased]")
         person.function, person.email, person.phone, person.languages = "", "", "", []
         person.search_text = ""
         person.erased_at = timezone.now()
-        person.save()
+        versioning.save_changes(person, [*PERSON_FIELDS, "search_text", "erased_at"])
         erased = audit.erase_personal(object_type="registry.person", object_id=person.pk)
         hooks.personal_data_erased("person", person.pk, actor)
         audit.record_change(
@@ -462,32 +534,46 @@ TAXONOMY_FIELDS = ("code", "parent_id", "label_en", "label_de", "label_uk", "pos
 
 
 def technology_field_save(
-    *, actor: Actor, data: Mapping[str, Any], technology_field: TechnologyField | None = None
+    *,
+    actor: Actor,
+    data: Mapping[str, Any],
+    technology_field: TechnologyField | None = None,
+    expected_version: int | None = None,
 ) -> TechnologyField:
     """Administrators edit the taxonomy; a field cannot become its own ancestor."""
     _authorise(actor, permissions.can_edit_taxonomy)
-    instance = technology_field or TechnologyField()
-    parent_id = data.get("parent_id")
-    ancestor = TechnologyField.objects.filter(pk=parent_id).first() if parent_id else None
-    while ancestor is not None and instance.pk is not None:
-        if ancestor.pk == instance.pk:
-            raise ValidationError({"parent": [_("A field cannot be placed below itself.")]})
-        ancestor = ancestor.parent
-    creating = instance.pk is None
-    before = None if creating else audit.snapshot(instance, TAXONOMY_FIELDS)
-    for name, value in data.items():
+    for name in data:
         if name not in TAXONOMY_FIELDS:
             raise ValidationError({name: [_("Unknown field.")]})
-        setattr(instance, name, value)
-    instance.full_clean()
+    creating = technology_field is None or technology_field.pk is None
     with transaction.atomic():
-        instance.save()
+        instance = technology_field or TechnologyField()
+        if not creating:
+            instance = versioning.lock(TechnologyField, instance.pk)
+            versioning.check(instance, expected_version)
+        parent_id = data.get("parent_id")
+        ancestor = TechnologyField.objects.filter(pk=parent_id).first() if parent_id else None
+        while ancestor is not None and instance.pk is not None:
+            if ancestor.pk == instance.pk:
+                raise ValidationError({"parent": [_("A field cannot be placed below itself.")]})
+            ancestor = ancestor.parent
+        before = None if creating else audit.snapshot(instance, TAXONOMY_FIELDS)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        after = audit.snapshot(instance, TAXONOMY_FIELDS)
+        if after == before:
+            return instance
+        if creating:
+            instance.save()
+        else:
+            versioning.save_changes(instance, [k for k in TAXONOMY_FIELDS if after[k] != before[k]])  # type: ignore[index]
         audit.record_change(
             actor=actor,
             action=f"technology_field.{'created' if creating else 'updated'}",
             instance=instance,
             before=before,
-            after=audit.snapshot(instance, TAXONOMY_FIELDS),
+            after=after,
         )
     return instance
 

@@ -27,10 +27,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods
 
-from liaison.core import errors
+from liaison.core import conflicts, errors
 from liaison.core.actors import Actor
+from liaison.core.errors import Conflict
 from liaison.core.exports import json_dumps
 from liaison.core.htmx import render_page
+from liaison.core.versioning import parse_version
 from liaison.registry import choices, forms, permissions, selectors, services
 from liaison.registry.models import Organisation, TechnologyField
 
@@ -42,16 +44,27 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)
 
 
-def _submit(form: Form, save: Callable[[dict[str, Any]], Any]) -> tuple[bool, Any]:
-    """Validate the form, then let the service validate and write. Returns (saved, the service's result)."""
+def _submit(form: Form, save: Callable[[dict[str, Any], int | None], Any]) -> tuple[bool, Any]:
+    """Validate the form, then let the service validate and write, passing the version the form was opened on.
+    Returns (saved, the service's result)."""
     if not form.is_valid():
         return False, None
-    data = form.service_data() if isinstance(form, forms.ModelFieldsForm) else dict(form.cleaned_data)
+    if isinstance(form, forms.ModelFieldsForm):
+        data, version = form.service_data(), form.based_on_version()
+    else:
+        data, version = dict(form.cleaned_data), None
     try:
-        return True, save(data)
+        return True, save(data, version)
     except errors.ValidationError as exc:
         errors.add_to_form(form, exc)
-        return False, None
+    except Conflict as exc:
+        conflicts.add_to_form(form, exc)
+    return False, None
+
+
+def _status(form: Form) -> int:
+    """409 for a form refused because the record changed meanwhile, so scripts and tests can tell it apart."""
+    return 409 if conflicts.is_conflict(form) else 200
 
 
 def _label(enum: Any, value: Any) -> str:
@@ -169,7 +182,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_organisation(request.user):
         raise errors.NotFound()
     form = forms.OrganisationForm(request.POST if request.method == "POST" else None)
-    saved, result = _submit(form, lambda data: services.organisation_create(actor=_actor(request), data=data))
+    saved, result = _submit(form, lambda data, _v: services.organisation_create(actor=_actor(request), data=data))
     if not saved:
         return render(request, "registry/organisation_form.html", {"form": form, "creating": True})
     messages.success(request, _("The organisation was registered."))
@@ -188,9 +201,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         office=bool(permissions.can_edit_office_fields(request.user)),
     )
     actor = _actor(request)
-    saved, _result = _submit(form, lambda data: services.organisation_update(actor=actor, organisation=org, data=data))
+    saved, _result = _submit(
+        form,
+        lambda data, v: services.organisation_update(actor=actor, organisation=org, data=data, expected_version=v),
+    )
     if not saved:
-        return render(request, "registry/organisation_form.html", {"form": form, "org": org})
+        return render(request, "registry/organisation_form.html", {"form": form, "org": org}, status=_status(form))
     messages.success(request, _("Your changes were saved."))
     return redirect("registry:organisation_detail", pk=org.pk)
 
@@ -273,22 +289,34 @@ class ObjectChildEditView(ObjectChildView):
         initial = form_class.initial_for(instance) if instance is not None else None  # type: ignore[attr-defined]
         form = form_class(request.POST if request.method == "POST" else None, initial=initial)
         target = {kind.model_name: instance} if instance is not None else {}
-        saved, _result = _submit(form, lambda data: kind.save(actor=actor, organisation=org, data=data, **target))
+        saved, _result = _submit(
+            form,
+            lambda data, v: kind.save(actor=actor, organisation=org, data=data, expected_version=v, **target),
+        )
         if saved:
             return self.done(request, org, _("Saved."))
         context = {"form": form, "org": org, "instance": instance, "kind": form_class.model._meta.verbose_name}
-        return render(request, "registry/child_form.html", context)
+        return render(request, "registry/child_form.html", context, status=_status(form))
 
 
 class ObjectChildDeleteView(ObjectChildView):
-    """A confirmation page, then the kind's ``delete`` service."""
+    """A confirmation page, then the kind's ``delete`` service. The page carries the version it showed: a
+    record changed since is not deleted unseen."""
 
     def handle(self, request: HttpRequest, org: Organisation, instance: Any) -> HttpResponse:
         kind = self.child
         if kind.delete is None or instance is None:
             raise errors.NotFound()
         if request.method == "POST":
-            kind.delete(actor=_actor(request), **{kind.model_name: instance})
+            try:
+                version = parse_version(request.POST.get("version"))
+                kind.delete(actor=_actor(request), expected_version=version, **{kind.model_name: instance})
+            except errors.ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("registry:organisation_detail", pk=org.pk)
+            except Conflict as exc:
+                messages.error(request, exc.message)
+                return redirect("registry:organisation_detail", pk=org.pk)
             return self.done(request, org, _("Deleted."))
         context = {"org": org, "instance": instance, "kind": instance._meta.verbose_name}
         return render(request, "registry/confirm_delete.html", context)
@@ -316,7 +344,7 @@ class PersonEraseView(ObjectChildView):
         form = forms.PersonEraseForm(request.POST if request.method == "POST" else None)
         actor = _actor(request)
         saved, _none = _submit(
-            form, lambda data: services.person_erase(actor=actor, person=instance, reason=data["reason"])
+            form, lambda data, _v: services.person_erase(actor=actor, person=instance, reason=data["reason"])
         )
         if saved:
             return self.done(request, org, _("The person's data was erased."))
@@ -367,9 +395,12 @@ def _taxonomy_form(request: HttpRequest, field: TechnologyField | None) -> HttpR
     form = forms.TechnologyFieldForm(request.POST if request.method == "POST" else None, initial=initial)
     actor = _actor(request)
     saved, _result = _submit(
-        form, lambda data: services.technology_field_save(actor=actor, data=data, technology_field=field)
+        form,
+        lambda data, v: services.technology_field_save(
+            actor=actor, data=data, technology_field=field, expected_version=v
+        ),
     )
     if not saved:
-        return render(request, "registry/taxonomy_form.html", {"form": form, "field": field})
+        return render(request, "registry/taxonomy_form.html", {"form": form, "field": field}, status=_status(form))
     messages.success(request, _("The technology field was saved."))
     return redirect("registry:taxonomy")

@@ -49,7 +49,7 @@ def organisation_archive(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(permissions.can_archive_organisation(request.user, org))
     form, actor = _form(request, forms.ReasonForm), _actor(request)
     saved, _org = _submit(
-        form, lambda d: archiving.organisation_archive(actor=actor, organisation=org, reason=d["reason"])
+        form, lambda d, _v: archiving.organisation_archive(actor=actor, organisation=org, reason=d["reason"])
     )
     if saved:
         return _done(request, _("The organisation was archived."), org.pk)
@@ -64,7 +64,7 @@ def organisation_restore(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_for(viewer=request.user, pk=pk, action=Action.DELETE)
     _allowed(permissions.can_archive_organisation(request.user, org))
     form, actor = _form(request, forms.ConfirmForm), _actor(request)
-    saved, _org = _submit(form, lambda d: archiving.organisation_restore(actor=actor, organisation=org))
+    saved, _org = _submit(form, lambda d, _v: archiving.organisation_restore(actor=actor, organisation=org))
     if saved and request.method == "POST":
         return _done(request, _("The organisation was restored."), org.pk)
     return _page(request, org, form, title=gettext_lazy("Restore organisation"), submit=gettext_lazy("Restore"),
@@ -87,7 +87,7 @@ def duplicate_dismiss(request: HttpRequest, pk: int, other_pk: int) -> HttpRespo
     org, other = _pair(request, pk, other_pk)
     form, actor = _form(request, forms.ReasonForm), _actor(request)
     saved, _none = _submit(
-        form, lambda d: archiving.duplicate_dismiss(actor=actor, organisation=org, other=other, reason=d["reason"])
+        form, lambda d, _v: archiving.duplicate_dismiss(actor=actor, organisation=org, other=other, reason=d["reason"])
     )
     if saved:
         return _done(request, _("The possible duplicate was dismissed."), org.pk)
@@ -103,7 +103,7 @@ def duplicate_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpRespons
     org, other = _pair(request, pk, other_pk)
     form, actor = _form(request, forms.MergeForm, pair=(org, other), initial={"survivor": org.pk}), _actor(request)
 
-    def merge(data: dict[str, Any]) -> archiving.MergeResult:
+    def merge(data: dict[str, Any], _version: int | None) -> archiving.MergeResult:
         survivor, gone = (org, other) if data["survivor"] == org.pk else (other, org)
         return archiving.organisation_merge(actor=actor, survivor=survivor, other=gone, reason=data["reason"])
 

@@ -24,15 +24,14 @@ AUDIT_HMAC_KEY = "test-only-audit-hmac-key-0123456789abcdef"  # noqa: S105
 AUDIT_HMAC_OLD_KEYS = []
 AUDIT_ANCHOR_PATH = Path(tempfile.gettempdir()) / f"liaison-test-anchors-{os.getpid()}.jsonl"
 
-# The in-memory test database uses SQLite's shared cache, whose table locks ignore the busy timeout: BEGIN IMMEDIATE
-# would fail at once for the parallel-writer tests instead of letting their own lock-and-retry run (file databases,
-# as the worker-process tests use, keep it).
-_sqlite_options = DATABASES["default"].get("OPTIONS")  # noqa: F405
-if isinstance(_sqlite_options, dict):
-    _sqlite_options.pop("transaction_mode", None)
 
 # Jobs run in-process when their enqueueing transaction commits (django-tasks' immediate backend): the real job
 # code runs, synchronously. tests/jobs/test_worker.py runs the database backend's worker as a separate process.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Screening index files of this test session (never the developer's var/).
 LIAISON_INDEX_DIR = Path(tempfile.mkdtemp(prefix="liaison-test-index-"))
+# SQLite: a file, not the in-memory database, so that the parallel tests' threads share it through their own
+# connections exactly as production's processes do (WAL, IMMEDIATE transactions, busy timeout). The in-memory
+# database's shared cache has table locks that ignore the busy timeout, which made IMMEDIATE fail at once there.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

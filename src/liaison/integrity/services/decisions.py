@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from liaison.core import workflow
 from liaison.core.actors import Actor
 from liaison.core.errors import Conflict
-from liaison.integrity.choices import HitDecision
+from liaison.integrity.choices import HitDecision, HitStatus
 from liaison.integrity.models import ScreeningHit
 from liaison.integrity.workflows import HIT_WORKFLOW
 
@@ -37,5 +37,17 @@ def hit_decide(*, actor: Actor, hit: ScreeningHit, decision: str, reason: str) -
             message=reason,
         )
     except Conflict as exc:
-        # Shown on the decision form like any other refusal of the input.
-        raise ValidationError({"decision": [_("This hit was already decided or has lapsed.")]}) from exc
+        # Of two decisions at once one wins; the other learns what the hit is now and by whom (409).
+        raise _already_decided(ScreeningHit.objects.select_related("reviewer").get(pk=hit.pk)) from exc
+
+
+def _already_decided(hit: ScreeningHit) -> Conflict:
+    if hit.status == HitStatus.LAPSED:
+        return Conflict(
+            _("This hit has lapsed in the meantime; there is nothing left to decide."), hit_status=hit.status
+        )
+    return Conflict(
+        _("This hit was already decided (%(decision)s by %(reviewer)s); your decision was not recorded.")
+        % {"decision": hit.get_status_display(), "reviewer": hit.reviewer.get_username() if hit.reviewer else "—"},
+        hit_status=hit.status,
+    )

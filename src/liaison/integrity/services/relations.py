@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, versioning
 from liaison.core.actors import Actor
 from liaison.core.permissions import allow, require
 from liaison.integrity import permissions
@@ -102,27 +102,39 @@ def _audit_split(data: dict[str, Any], personal: bool) -> tuple[dict[str, Any], 
 
 
 def relation_save(
-    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], relation: OrganisationRelation | None = None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    relation: OrganisationRelation | None = None,
+    expected_version: int | None = None,
 ) -> OrganisationRelation:
-    """Create (no ``relation``) or change an owner or director; it is screened right after commit."""
+    """Create (no ``relation``) or change an owner or director; it is screened right after commit. A change
+    locks the row, refuses a stale ``expected_version`` and writes only the columns that changed."""
     require(permissions.can_edit_relations(actor.user, organisation) if actor.user else allow())
     unknown = set(data) - set(RELATION_FIELDS)
     if unknown:
         raise ValidationError({name: [_("Unknown field.")] for name in sorted(unknown)})
-    rel = relation or OrganisationRelation(organisation=organisation)
-    if rel.organisation_id != organisation.pk:
-        raise ValidationError({"organisation": [_("This owner or director belongs to another organisation.")]})
-    creating = rel.pk is None
-    before = None if creating else audit.snapshot(rel, RELATION_FIELDS)
-    for name, value in data.items():
-        setattr(rel, name, value)
-    _validate(actor, rel)
-    after = audit.snapshot(rel, RELATION_FIELDS)
-    if after == before:
-        return rel
-    personal = not rel.is_company
+    creating = relation is None or relation.pk is None
     with transaction.atomic():
-        rel.save()
+        rel = relation or OrganisationRelation(organisation=organisation)
+        if not creating:
+            rel = versioning.lock(OrganisationRelation, rel.pk)
+            versioning.check(rel, expected_version)
+        if rel.organisation_id != organisation.pk:
+            raise ValidationError({"organisation": [_("This owner or director belongs to another organisation.")]})
+        before = None if creating else audit.snapshot(rel, RELATION_FIELDS)
+        for name, value in data.items():
+            setattr(rel, name, value)
+        _validate(actor, rel)
+        after = audit.snapshot(rel, RELATION_FIELDS)
+        if after == before:
+            return rel
+        personal = not rel.is_company
+        if creating:
+            rel.save()
+        else:
+            versioning.save_changes(rel, [k for k in RELATION_FIELDS if after[k] != before[k]])  # type: ignore[index]
         public, private = _audit_split(after, personal)
         old, _old_private = _audit_split(before, personal) if before else (None, None)
         audit.record_change(
@@ -137,10 +149,12 @@ def relation_save(
     return rel
 
 
-def relation_delete(*, actor: Actor, relation: OrganisationRelation) -> None:
+def relation_delete(*, actor: Actor, relation: OrganisationRelation, expected_version: int | None = None) -> None:
     """Remove an owner or director; its open hits lapse (decided ones stay in the trail)."""
     require(permissions.can_edit_relations(actor.user, relation.organisation) if actor.user else allow())
     with transaction.atomic():
+        relation = versioning.lock(OrganisationRelation, relation.pk)
+        versioning.check(relation, expected_version)
         public, private = _audit_split(audit.snapshot(relation, RELATION_FIELDS), not relation.is_company)
         open_hits = list(
             ScreeningHit.objects.filter(party_type="relation", party_id=relation.pk, status=HitStatus.OPEN)

@@ -139,6 +139,16 @@ def _replace_entities(watchlist: Watchlist, entities: list[Entity]) -> tuple[int
     return len(new), len(changed), len(gone)
 
 
+def _locked_watchlist(source: str) -> tuple[Watchlist, bool]:
+    """The list's row, locked for the import; created first when the list is new. Locking a row that does not
+    exist locks nothing, so two first imports of one list both inserted it and the second failed on the unique
+    name (a 500); now the second waits on the unique index for the first, finds its row and replaces it."""
+    row, created = Watchlist.objects.get_or_create(
+        name=source, defaults={"version": "", "sha256": "", "loaded_at": timezone.now()}
+    )
+    return Watchlist.objects.select_for_update().get(pk=row.pk), created
+
+
 def watchlist_import(
     *,
     actor: Actor,
@@ -158,9 +168,8 @@ def watchlist_import(
     sha = hashlib.sha256(raw).hexdigest()
     version = (version or "").strip()[:100] or f"{timezone.localdate().isoformat()}-{sha[:8]}"
     with transaction.atomic():
-        watchlist = Watchlist.objects.select_for_update().filter(name=source).first()
-        before = audit.snapshot(watchlist, ("version", "sha256", "entity_count")) if watchlist else None
-        watchlist = watchlist or Watchlist(name=source)
+        watchlist, is_new = _locked_watchlist(source)
+        before = None if is_new else audit.snapshot(watchlist, ("version", "sha256", "entity_count"))
         watchlist.version, watchlist.sha256, watchlist.loaded_at = version, sha, timezone.now()
         watchlist.entity_count = len({e.id for e in entities})
         watchlist.save()
