@@ -19,9 +19,10 @@ from liaison.registry.models import Organisation
 
 @pytest.mark.django_db
 def test_product_readers_take_the_declared_fields() -> None:
-    assert set(forms.ProductForm().fields) == set(PRODUCT_FIELDS)
-    assert set(ProductInputSerializer().fields) == set(PRODUCT_FIELDS)
-    assert set(ProductSerializer().fields) == {"id", "name", *PRODUCT_FIELDS}
+    version = {"version"}  # the edit's base version (core.versioning), carried beside the product's own fields
+    assert set(forms.ProductForm().fields) == set(PRODUCT_FIELDS) | version
+    assert set(ProductInputSerializer().fields) == set(PRODUCT_FIELDS) | version
+    assert set(ProductSerializer().fields) == {"id", "name", *PRODUCT_FIELDS} | version
     assert services.PRODUCT_FIELDS == PRODUCT_SERVICE_FIELDS
     assert "technology_field_id" in PRODUCT_SERVICE_FIELDS and "technology_field" not in PRODUCT_SERVICE_FIELDS
 
