@@ -34,4 +34,5 @@ LIAISON_INDEX_DIR = Path(tempfile.mkdtemp(prefix="liaison-test-index-"))
 # connections exactly as production's processes do (WAL, IMMEDIATE transactions, busy timeout). The in-memory
 # database's shared cache has table locks that ignore the busy timeout, which made IMMEDIATE fail at once there.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405 - a fresh clone has no var/ before the first run
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
