@@ -12,19 +12,17 @@ one writer, so there the count moves only when the transaction ends (the rows re
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import threading
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.core import uploads
 from liaison.core.actors import Actor
 from liaison.core.permissions import allow, require
 from liaison.jobs import services as job_services
@@ -36,23 +34,16 @@ from liaison.registry import importing, permissions
 logger = logging.getLogger(__name__)
 IMPORT_JOB = "registry.import"
 SHOWN_ROWS = 500  # rows of a report kept for the wizard; the counts cover all of them
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def stash_path(user_id: int | None, sha256: str) -> Path:
-    """Where an uploaded import file waits: named by user and content, so no uploaded name reaches the disk."""
-    if user_id is None or not _SHA256.match(sha256):
-        raise ValueError("no user, or not a SHA-256 digest")
-    return Path(settings.VAR_DIR) / "imports" / f"{int(user_id)}-{sha256}"
+    """Where an uploaded import file waits for its job (core.uploads names it)."""
+    return uploads.stash_path("imports", user_id, sha256)
 
 
 def stash_read(user_id: int | None, sha256: str) -> bytes | None:
     """The stashed bytes if they are still there and unchanged."""
-    try:
-        data = stash_path(user_id, sha256).read_bytes()
-    except (OSError, ValueError):
-        return None
-    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+    return uploads.stash_read("imports", user_id, sha256)
 
 
 def import_enqueue(*, actor: Actor, name: str, sha256: str, dry_run: bool) -> Job:

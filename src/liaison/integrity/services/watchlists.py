@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison.core import audit
+from liaison.core import audit, uploads
 from liaison.core.actors import Actor
 from liaison.core.permissions import allow, require
 from liaison.engines.screening import Entity, WatchlistError, load_csv, load_ftm_jsonl
@@ -34,7 +33,6 @@ from liaison.jobs.models import Job
 
 MAX_LINE_BYTES = 1_000_000  # far beyond any real entity; a longer line is a broken or hostile file
 IMPORT_JOB = "integrity.watchlist_import"
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class WatchlistImportError(ValidationError):
@@ -198,19 +196,13 @@ def watchlist_import_is_large(size: int) -> bool:
 
 
 def stash_path(user_id: int | None, sha256: str) -> Path:
-    """Where an uploaded list waits for its job: named by user and content, outside the web root."""
-    if user_id is None or not _SHA256.match(sha256):
-        raise ValueError("no user, or not a SHA-256 digest")
-    return Path(settings.VAR_DIR) / "watchlists" / f"{int(user_id)}-{sha256}"
+    """Where an uploaded list waits for its job (core.uploads names it)."""
+    return uploads.stash_path("watchlists", user_id, sha256)
 
 
 def stash_read(user_id: int | None, sha256: str) -> bytes | None:
     """The stashed bytes if they are still there and unchanged."""
-    try:
-        data = stash_path(user_id, sha256).read_bytes()
-    except (OSError, ValueError):
-        return None
-    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+    return uploads.stash_read("watchlists", user_id, sha256)
 
 
 def _stash_write(user_id: int, raw: bytes) -> str:
